@@ -1,0 +1,110 @@
+import type {Readable} from 'node:stream';
+import {fromArray} from '../stream.js';
+import {isDict, type PyDict, type PyValue} from '../py/value.js';
+import {pyTruthy} from '../py/convert.js';
+import {firstLine} from './first-line.js';
+import {decodeRowExact} from './decode-row.js';
+import {exceedsDepth, PY_JSON_MAX_DEPTH} from './py-json.js';
+
+/** What a session row turns into, in this order: event batches, then `end` (or `skip`). */
+export type SessionPart =
+  | {kind: 'events'; events: PyValue[]}
+  /** A repeated `events` key: what came before is replaced (Python keeps the last value). */
+  | {kind: 'reset'}
+  | {kind: 'end'; header: SessionHeader}
+  /** The reference skips the whole file; everything before this part is void. */
+  | {kind: 'skip'; reason: string};
+
+/** The row fields a KPI reads besides the events. */
+export interface SessionHeader {
+  sessionId: PyValue;
+  userId: PyValue;
+  startTime: PyValue;
+  /** The row's messages value (decoded), for counting turns. */
+  messages: PyValue;
+  /** Why a value was replaced (an events string that did not decode, ...). */
+  notes: string[];
+}
+
+export interface SessionEventsOptions {
+  /** Parse with the exact Python-compatible parser instead of JSON.parse. */
+  exact: boolean;
+}
+
+const BATCH = 8192;
+
+/**
+ * A session file's bytes -> a stream of its events, then its header. Reads the first line as the
+ * reference does; `JSON.parse` when it agrees with Python's json, else the exact parser.
+ */
+export function sessionEvents(bytes: Uint8Array, options: SessionEventsOptions): Readable {
+  return fromArray(sessionParts(bytes, options));
+}
+
+export function sessionParts(bytes: Uint8Array, {exact}: SessionEventsOptions): SessionPart[] {
+  const line = firstLine(bytes);
+  if (!line.ok) return [{kind: 'skip', reason: line.reason}];
+  if (line.text === '') return [{kind: 'skip', reason: 'empty first line'}];
+  const decoded = (exact ? undefined : decodeRowFast(line.text)) ?? decodeRowExact(line.text);
+  if (!decoded.ok) return [{kind: 'skip', reason: decoded.reason}];
+  const row = decoded.row;
+  if (!isDict(row)) return [{kind: 'skip', reason: 'first line is not a JSON object'}];
+  if (Object.keys(row).length === 0) return [{kind: 'skip', reason: 'row is an empty object'}];
+  const parts: SessionPart[] = [];
+  const notes = [...(decoded.notes ?? [])];
+  const events = row.events ?? null;
+  if (Array.isArray(events)) {
+    for (let i = 0; i < events.length; i += BATCH) parts.push({kind: 'events', events: events.slice(i, i + BATCH)});
+  } else if (pyTruthy(events)) {
+    notes.push(`events is ${typeName(events)}, not a list; treated as []`);
+  }
+  parts.push({
+    kind: 'end',
+    header: {
+      sessionId: row.session_id ?? null,
+      userId: row.user_id ?? null,
+      startTime: row.session_start_time ?? null,
+      messages: row.messages ?? null,
+      notes,
+    },
+  });
+  return parts;
+}
+
+type Decoded = {ok: true; row: PyDict; notes?: string[]} | {ok: false; reason: string};
+
+/**
+ * The fast path: JSON.parse agrees with Python's json on every valid document except NaN and
+ * Infinity literals (JSON.parse throws), nesting past Python's limit (checked), and integer/float
+ * typing (checked where a KPI reads it, see NeedsExactParse). Returns undefined to fall back.
+ */
+function decodeRowFast(text: string): Decoded | undefined {
+  let row: unknown;
+  try {
+    row = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isDict(row) || exceedsDepth(row, PY_JSON_MAX_DEPTH)) return undefined;
+  const out = row as PyDict;
+  for (const key of ['messages', 'events'] as const) {
+    const value = out[key];
+    if (typeof value !== 'string') continue;
+    let inner: unknown;
+    try {
+      inner = JSON.parse(value);
+    } catch {
+      return undefined;
+    }
+    if (exceedsDepth(inner, PY_JSON_MAX_DEPTH)) return undefined;
+    out[key] = inner as PyValue;
+  }
+  return {ok: true, row: out};
+}
+
+export function typeName(v: PyValue): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (isDict(v)) return 'an object';
+  return `a ${typeof v === 'bigint' ? 'number' : typeof v}`;
+}

@@ -1,0 +1,119 @@
+import pLimit from 'p-limit';
+import {bucketAt, type BucketPlan} from './buckets.js';
+import {KpiError} from './errors.js';
+import {inCanonicalOrder, KeyedAccumulator} from './metrics/accumulator.js';
+import type {Reporter} from './report.js';
+import {readSession} from './session.js';
+import {HEADER, kpiCells, toCsv} from './sinks/csv.js';
+import type {OutputFile} from './sinks/local-dir.js';
+import type {Bucket, SessionInput, SessionResult} from './types.js';
+
+export interface PipelineOptions {
+  plan: BucketPlan;
+  /** Session inputs in canonical order (their `seq` is 0, 1, 2, ...). */
+  inputs: AsyncIterable<SessionInput>;
+  /** Bucket indices an input may reach (the folder rule), or null for any. */
+  allowedFor(input: SessionInput): ReadonlySet<number> | null;
+  /** How many inputs are read at once. */
+  concurrency: number;
+  reporter: Reporter;
+  signal?: AbortSignal;
+}
+
+/** One bucket's finished KPI row. */
+export interface BucketRow {
+  index: number;
+  bucket: Bucket;
+  cells: string[];
+}
+
+export interface PipelineResult {
+  /** Complete buckets, in time order. */
+  rows: BucketRow[];
+  /** Inputs that could not be read (after retries); their buckets are left out of `rows`. */
+  failed: Array<{name: string; reason: string}>;
+  /** Buckets left out because an input they needed could not be read. */
+  incomplete: Bucket[];
+}
+
+/**
+ * The one place the stages are wired: inputs are read at most `concurrency` at a time, each
+ * session goes through parse -> window -> metrics (see readSession), and results are folded into
+ * the keyed accumulator in canonical order, so the bytes never depend on which read finishes first.
+ */
+export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
+  const {plan, reporter, signal} = options;
+  const accumulator = new KeyedAccumulator();
+  const failed: PipelineResult['failed'] = [];
+  const incompleteIndices = new Set<number>();
+  let anyIndex = false; // a stdin row failed: every bucket is suspect
+
+  const fold = inCanonicalOrder((result: SessionResult) => {
+    reporter.counts.bytes += result.bytes;
+    if (result.failed !== undefined) {
+      reporter.counts.filesFailed++;
+      reporter.error(`${result.name}: could not be read: ${result.failed}`, {file: result.name});
+      return;
+    }
+    if (result.skipped !== undefined) {
+      reporter.skip(result.name, result.skipped);
+      return;
+    }
+    reporter.counts.filesRead++;
+    reporter.counts.events += result.events;
+    for (const warning of result.warnings) reporter.warn(warning);
+    if (result.contributions.length) reporter.counts.sessions++;
+    for (const contribution of result.contributions) accumulator.fold(contribution);
+  });
+
+  const limit = pLimit(options.concurrency);
+  const running = new Set<Promise<void>>();
+  for await (const input of options.inputs) {
+    if (signal?.aborted) break;
+    reporter.counts.filesListed++;
+    const allowed = options.allowedFor(input);
+    const task = limit(async () => {
+      if (signal?.aborted) return;
+      try {
+        fold(await readSession(input, {plan, allowed}));
+      } catch (error) {
+        if (!(error instanceof KpiError) || error.code !== 'KPI_INPUT_UNREADABLE') throw error;
+        failed.push({name: input.name, reason: error.message});
+        if (allowed) for (const index of allowed) incompleteIndices.add(index);
+        else anyIndex = true;
+        fold({seq: input.seq, name: input.name, bytes: 0, events: 0, failed: error.message, contributions: [], warnings: []});
+      }
+    });
+    running.add(task);
+    void task.finally(() => running.delete(task)).catch(() => {});
+    // Bound what is queued, not just what runs: stdin can hold millions of rows.
+    while (limit.pendingCount >= options.concurrency) await Promise.race(running);
+  }
+  await Promise.all(running);
+  if (signal?.aborted) throw new KpiError('KPI_INTERRUPTED', 'interrupted: nothing was written');
+
+  const rows: BucketRow[] = [];
+  const incomplete: Bucket[] = [];
+  for (const [index, totals] of accumulator.buckets()) {
+    const bucket = bucketAt(plan, index);
+    if (anyIndex || incompleteIndices.has(index)) incomplete.push(bucket);
+    else rows.push({index, bucket, cells: kpiCells(bucket, totals)});
+  }
+  // Buckets the failed inputs might have reached although no other session did.
+  const filled = new Set(accumulator.buckets().map(([index]) => index));
+  for (const index of [...incompleteIndices].sort((a, b) => a - b)) {
+    if (!filled.has(index)) incomplete.push(bucketAt(plan, index));
+  }
+  reporter.counts.buckets = rows.length;
+  return {rows, failed, incomplete};
+}
+
+/** The files the reference would upload: one CSV per bucket at its path. */
+export function outputFiles(rows: readonly BucketRow[]): OutputFile[] {
+  return rows.map(r => ({path: r.bucket.path, content: toCsv([[...HEADER], r.cells])}));
+}
+
+/** All rows as one CSV: the header once, then one line per bucket in time order (--stdout). */
+export function combinedCsv(rows: readonly BucketRow[]): string {
+  return toCsv([[...HEADER], ...rows.map(r => r.cells)]);
+}

@@ -1,0 +1,28 @@
+import {describe, expect, it} from 'vitest';
+import {check, UsageError, type CliArgs} from '../../src/cli/args.js';
+
+const base: CliArgs = {retries: 5, concurrency: 8, logFormat: 'text', sourceDir: 'd', outDir: 'o'};
+
+describe('check', () => {
+  it('accepts a local range run', () => {
+    expect(check({...base, from: '2026-04-20T00', to: '2026-04-21T00'})).toBe(true);
+  });
+  it.each([
+    [{stdin: true}, /one input/],
+    [{datetime: '2026-04-24T14', hours: 3}, /one of --datetime/],
+    [{from: '2026-04-20T00'}, /--from and --to go together/],
+    [{hours: 0}, /--hours must be an integer >= 1, got 0/],
+    [{concurrency: 0}, /--concurrency must be an integer >= 1, got 0/],
+    [{now: '2026-04-24T00'}, /--now only applies to --hours/],
+    [{outDir: undefined}, /say where the CSVs go/],
+  ] as Array<[Partial<CliArgs>, RegExp]>)('rejects %o', (extra, message) => {
+    expect(() => check({...base, ...extra})).toThrow(UsageError);
+    expect(() => check({...base, ...extra})).toThrow(message);
+  });
+  it('rejects --daily-backfill with --stdin', () => {
+    expect(() => check({...base, sourceDir: undefined, stdin: true, dailyBackfill: '2026-04-24'})).toThrow(/needs --source-dir or the Hub/);
+  });
+  it('puts an example in every usage error', () => {
+    expect(() => check({...base, hours: -1})).toThrow(/Example usage: kpi-stream/);
+  });
+});
