@@ -2,6 +2,7 @@ import {Writable} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
 import {NeedsExactParse} from './py/value.js';
 import {readAll} from './stream.js';
+import {openInput} from './sources/open-input.js';
 import {sessionEvents} from './parse/session-events.js';
 import {timeWindow} from './transforms/time-window.js';
 import {sessionMetrics, type SessionOutcome} from './transforms/session-metrics.js';
@@ -19,7 +20,7 @@ export interface ReadSessionOptions {
  * again exactly when a KPI needs what JSON.parse loses (see NeedsExactParse).
  */
 export async function readSession(input: SessionInput, options: ReadSessionOptions): Promise<SessionResult> {
-  const opened = await input.open();
+  const opened = await openInput(input.ref);
   const bytes = opened instanceof Uint8Array ? opened : await readAll(opened);
   let run = await runStages(bytes, input.name, options, false);
   if (run instanceof NeedsExactParse) run = await runStages(bytes, input.name, options, true);

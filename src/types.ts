@@ -1,4 +1,3 @@
-import type {Readable} from 'node:stream';
 import type {PyValue} from './py/value.js';
 import type {Instant} from './time/iso.js';
 
@@ -10,9 +9,15 @@ export interface SessionInput {
   name: string;
   /** The day folder the file was listed under, or null for stdin rows (no folder rule). */
   folder: string | null;
-  /** Opens the file's bytes; called at most once. */
-  open(): Promise<Readable | Uint8Array>;
+  /** Where the bytes are; plain data, so a worker thread can open it too. */
+  ref: InputRef;
 }
+
+/** Where a session's bytes come from. */
+export type InputRef =
+  | {kind: 'local'; dir: string; path: string}
+  | {kind: 'bytes'; bytes: Uint8Array}
+  | {kind: 'hub'; repo: string; path: string; hubUrl: string; token: string; retries: number};
 
 /** One output CSV: an hour window, or a whole day folder (the daily backfill). */
 export interface Bucket {

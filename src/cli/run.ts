@@ -1,4 +1,3 @@
-import {readFile} from 'node:fs/promises';
 import {buildArgv, check, UsageError, type CliArgs} from './args.js';
 import {hourStart, folderBuckets, hourIndex, type BucketPlan} from '../buckets.js';
 import {EXIT, exitCodeFor, KpiError} from '../errors.js';
@@ -74,7 +73,7 @@ async function execute(argv: CliArgs, io: CliIo, reporter: Reporter, signal?: Ab
     const files = await listLocalFiles(dir, [...byFolder.keys()]);
     inputs = (async function* () {
       for (const [seq, file] of files.entries()) {
-        yield {seq, name: file.path, folder: file.folder, open: () => readLocal(dir, file.path)};
+        yield {seq, name: file.path, folder: file.folder, ref: {kind: 'local', dir, path: file.path}};
       }
     })();
     allowedFor = input => byFolder.get(input.folder!) ?? new Set();
@@ -103,19 +102,10 @@ async function execute(argv: CliArgs, io: CliIo, reporter: Reporter, signal?: Ab
   return EXIT.ok;
 }
 
-async function readLocal(dir: string, path: string): Promise<Uint8Array> {
-  try {
-    return await readFile(`${dir}/${path}`);
-  } catch (error) {
-    throw new KpiError('KPI_INPUT_UNREADABLE', (error as Error).message, {file: path});
-  }
-}
-
 async function* stdinInputs(stdin: NodeJS.ReadableStream): AsyncGenerator<SessionInput> {
   let seq = 0;
   for await (const row of stdinRows(stdin as never)) {
-    const bytes = row.bytes;
-    yield {seq: seq++, name: row.name, folder: null, open: async () => bytes};
+    yield {seq: seq++, name: row.name, folder: null, ref: {kind: 'bytes', bytes: row.bytes}};
   }
 }
 
