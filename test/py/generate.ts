@@ -6,6 +6,8 @@
  * their 64-bit pattern in hex and strings as arrays of code points.
  */
 
+import {KEY_ORDER, type PyDict, type PyValue} from '../../src/py/value.js';
+
 /** A small seeded PRNG (mulberry32): the same seed gives the same cases on every run. */
 export class Rng {
   private state: number;
@@ -134,3 +136,69 @@ export function randomString(rng: Rng, maxLength: number): string {
   for (let i = 0; i < n; i++) s += String.fromCodePoint(randomCodePoint(rng));
   return s;
 }
+
+/** A dict the way the exact parser builds it: no prototype, keys in Python order. */
+export function dict(entries: [string, PyValue][]): PyDict {
+  const d = Object.create(null) as PyDict;
+  for (const [k, v] of entries) d[k] = v;
+  (d as {[KEY_ORDER]?: string[]})[KEY_ORDER] = entries.map(([k]) => k);
+  return d;
+}
+
+/** A JSON value in a form both languages rebuild exactly (see `PY_UNTAG`). */
+export type Tagged = ['n'] | ['b', boolean] | ['i', string] | ['f', string] | ['s', number[]] | ['l', Tagged[]] | ['d', [number[], Tagged][]];
+
+/** A random JSON value plus its tagged form for Python. */
+export function randomValue(rng: Rng, depth: number): [PyValue, Tagged] {
+  const kind = depth > 3 ? rng.int(0, 4) : rng.int(0, 6);
+  switch (kind) {
+    case 0:
+      return [null, ['n']];
+    case 1: {
+      const b = rng.chance(0.5);
+      return [b, ['b', b]];
+    }
+    case 2: {
+      const i = BigInt(rng.int(-1e9, 1e9)) ** BigInt(rng.int(1, 4));
+      return [i, ['i', i.toString()]];
+    }
+    case 3: {
+      const f = interestingDouble(rng);
+      return [f, ['f', floatHex(f)]];
+    }
+    case 4: {
+      const s = randomString(rng, 12);
+      return [s, ['s', codePoints(s)]];
+    }
+    case 5: {
+      const items = Array.from({length: rng.int(0, 4)}, () => randomValue(rng, depth + 1));
+      return [items.map(([v]) => v), ['l', items.map(([, t]) => t)]];
+    }
+    default: {
+      const entries = new Map<string, [PyValue, Tagged]>();
+      for (let n = rng.int(0, 5); n > 0; n--) {
+        // Integer-like keys make Object.keys order differ from insertion order.
+        const key = rng.chance(0.3) ? String(rng.int(0, 20)) : randomString(rng, 4);
+        entries.set(key, randomValue(rng, depth + 1));
+      }
+      const list = [...entries];
+      return [
+        dict(list.map(([k, [v]]) => [k, v])),
+        ['d', list.map(([k, [, t]]) => [codePoints(k), t] as [number[], Tagged])],
+      ];
+    }
+  }
+}
+
+/** Python `untag(t)` rebuilds a `Tagged` value; needs `PY_CODECS`. */
+export const PY_UNTAG = `
+def untag(t):
+    k = t[0]
+    if k == 'n': return None
+    if k == 'b': return t[1]
+    if k == 'i': return int(t[1])
+    if k == 'f': return hex_to_float(t[1])
+    if k == 's': return cps_to_str(t[1])
+    if k == 'l': return [untag(x) for x in t[1]]
+    return {cps_to_str(key): untag(v) for key, v in t[1]}
+`;

@@ -1,16 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {compareCodePoints, pyJsonDumps, pyJsonString} from '../../src/py/json.js';
-import {KEY_ORDER, type PyDict, type PyValue} from '../../src/py/value.js';
 import {python, pythonMissing} from '../support/python.js';
-import {PY_CODECS, Rng, codePoints, floatHex, interestingDouble, randomString} from './generate.js';
-
-/** A dict the way the exact parser builds it: no prototype, keys in Python order. */
-function dict(entries: [string, PyValue][]): PyDict {
-  const d = Object.create(null) as PyDict;
-  for (const [k, v] of entries) d[k] = v;
-  (d as {[KEY_ORDER]?: string[]})[KEY_ORDER] = entries.map(([k]) => k);
-  return d;
-}
+import {PY_CODECS, PY_UNTAG, Rng, codePoints, dict, randomString, randomValue} from './generate.js';
 
 describe('pyJsonString', () => {
   it('escapes like ensure_ascii', () => {
@@ -57,62 +48,6 @@ describe('pyJsonDumps', () => {
     expect(pyJsonDumps({'🚀': 1n, '\uff5e': 2n}, {sortKeys: true})).toBe('{"\\uff5e": 2, "\\ud83d\\ude80": 1}');
   });
 });
-
-type Tagged = ['n'] | ['b', boolean] | ['i', string] | ['f', string] | ['s', number[]] | ['l', Tagged[]] | ['d', [number[], Tagged][]];
-
-/** A random JSON value plus its tagged form for Python. */
-function randomValue(rng: Rng, depth: number): [PyValue, Tagged] {
-  const kind = depth > 3 ? rng.int(0, 4) : rng.int(0, 6);
-  switch (kind) {
-    case 0:
-      return [null, ['n']];
-    case 1: {
-      const b = rng.chance(0.5);
-      return [b, ['b', b]];
-    }
-    case 2: {
-      const i = BigInt(rng.int(-1e9, 1e9)) ** BigInt(rng.int(1, 4));
-      return [i, ['i', i.toString()]];
-    }
-    case 3: {
-      const f = interestingDouble(rng);
-      return [f, ['f', floatHex(f)]];
-    }
-    case 4: {
-      const s = randomString(rng, 12);
-      return [s, ['s', codePoints(s)]];
-    }
-    case 5: {
-      const items = Array.from({length: rng.int(0, 4)}, () => randomValue(rng, depth + 1));
-      return [items.map(([v]) => v), ['l', items.map(([, t]) => t)]];
-    }
-    default: {
-      const entries = new Map<string, [PyValue, Tagged]>();
-      for (let n = rng.int(0, 5); n > 0; n--) {
-        // Integer-like keys make Object.keys order differ from insertion order.
-        const key = rng.chance(0.3) ? String(rng.int(0, 20)) : randomString(rng, 4);
-        entries.set(key, randomValue(rng, depth + 1));
-      }
-      const list = [...entries];
-      return [
-        dict(list.map(([k, [v]]) => [k, v])),
-        ['d', list.map(([k, [, t]]) => [codePoints(k), t] as [number[], Tagged])],
-      ];
-    }
-  }
-}
-
-const PY_UNTAG = `
-def untag(t):
-    k = t[0]
-    if k == 'n': return None
-    if k == 'b': return t[1]
-    if k == 'i': return int(t[1])
-    if k == 'f': return hex_to_float(t[1])
-    if k == 's': return cps_to_str(t[1])
-    if k == 'l': return [untag(x) for x in t[1]]
-    return {cps_to_str(key): untag(v) for key, v in t[1]}
-`;
 
 describe.skipIf(pythonMissing)('pyJsonDumps against Python 3.12', () => {
   it('matches json.dumps, with and without sort_keys, on 3000 generated values', () => {
