@@ -1,0 +1,118 @@
+import {readFile} from 'node:fs/promises';
+import {KpiError} from '../errors.js';
+import type {InputWarning} from '../types.js';
+
+/** The public Hub, used when neither `--hub-url` nor `HF_ENDPOINT` is set. */
+export const DEFAULT_HUB_URL = 'https://huggingface.co';
+
+/** The environment variables that may hold the token, in the reference's order. */
+export const TOKEN_VARIABLES = ['HF_KPI_WRITE_TOKEN', 'HF_SESSION_UPLOAD_TOKEN', 'HF_TOKEN', 'HF_ADMIN_TOKEN'] as const;
+
+/** What a retry is about to do; never holds the token. */
+export interface RetryInfo {
+  url: string;
+  /** 1 for the first retry. */
+  attempt: number;
+  /** The HTTP status that caused the retry; absent for resets and cut bodies. */
+  status?: number;
+  waitMs: number;
+  /** Why, in a few words: `HTTP 503`, `ECONNRESET`, `body cut at 120 of 4096 bytes`. */
+  reason?: string;
+}
+
+/** How every Hub call of a run talks to the Hub. */
+export interface HubOptions {
+  /** Endpoint without a trailing slash, from {@link resolveHubUrl}. */
+  hubUrl: string;
+  /** Sent as a bearer token to `hubUrl` only; see {@link redact}. */
+  token: string;
+  /** Retries per request (and per download for cut bodies); 0 means one try. */
+  retries: number;
+  /** The fetch under the retries; tests pass their own. Default: global fetch. */
+  fetch?: typeof fetch;
+  /** Aborts requests and waits promptly; the operation then fails with KPI_INTERRUPTED. */
+  signal?: AbortSignal;
+  /** Told before each retry's wait. */
+  onRetry?(info: RetryInfo): void;
+  /** First backoff step in ms, doubled per retry, with jitter. Default 500; tests use ~1. */
+  retryBaseMs?: number;
+  /** Where listing problems go (unsafe paths); without it they throw KPI_INPUT_INVALID. */
+  warn?(warning: InputWarning): void;
+}
+
+/** `--hub-url`, else `HF_ENDPOINT`, else the public Hub; without a trailing slash. */
+export function resolveHubUrl(flag: string | undefined, env: NodeJS.ProcessEnv): string {
+  const [raw, from] = flag !== undefined ? [flag, 'option `--hub-url`'] : env.HF_ENDPOINT ? [env.HF_ENDPOINT, 'HF_ENDPOINT'] : [DEFAULT_HUB_URL, 'the default Hub URL'];
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new KpiError('KPI_OPTION_INVALID', `${from} must be an http(s) URL such as ${DEFAULT_HUB_URL}, got ${JSON.stringify(raw)}`);
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash || url.username || url.password) {
+    throw new KpiError('KPI_OPTION_INVALID', `${from} must be a plain http(s) URL such as ${DEFAULT_HUB_URL}, got ${JSON.stringify(raw)}`);
+  }
+  // The client appends `/api/...` to it as a string, so a trailing slash would double.
+  return url.href.replace(/\/+$/, '');
+}
+
+/**
+ * The token from `--token-file` when given, else the first non-empty variable of
+ * {@link TOKEN_VARIABLES} (an empty variable counts as unset, as in the reference).
+ */
+export async function resolveToken(env: NodeJS.ProcessEnv, tokenFile?: string): Promise<string> {
+  let token: string;
+  let from: string;
+  if (tokenFile !== undefined) {
+    try {
+      token = (await readFile(tokenFile, 'utf8')).trim();
+    } catch (error) {
+      throw new KpiError('KPI_OPTION_INVALID', `option \`--token-file\` cannot be read: ${(error as NodeJS.ErrnoException).code ?? 'error'} for ${tokenFile}`);
+    }
+    from = `--token-file ${tokenFile}`;
+    if (!token) throw new KpiError('KPI_CONFIG_MISSING', `no Hub token: ${tokenFile} (--token-file) is empty`);
+  } else {
+    const name = TOKEN_VARIABLES.find(n => env[n]?.trim());
+    if (name === undefined) {
+      throw new KpiError('KPI_CONFIG_MISSING', `no Hub token found: set one of ${TOKEN_VARIABLES.join(', ')} (the first one set is used), or pass --token-file`);
+    }
+    token = env[name]!.trim();
+    from = name;
+  }
+  // A header-unsafe token makes fetch throw a message that quotes the header, token included.
+  if (!/^[\x21-\x7e]+$/.test(token)) {
+    throw new KpiError('KPI_CONFIG_MISSING', `the Hub token from ${from} has characters that cannot go in an HTTP header (spaces, line breaks or non-ASCII)`);
+  }
+  return token;
+}
+
+/** Replaces every copy of the token (also URL-encoded) with `***`. */
+export function redact(text: string, token: string): string {
+  if (!token) return text;
+  let out = text.split(token).join('***');
+  const encoded = encodeURIComponent(token);
+  if (encoded !== token) out = out.split(encoded).join('***');
+  return out;
+}
+
+/** Checks the options once, at the top of each Hub operation. */
+export function checkHubOptions(hub: HubOptions): void {
+  if (!hub.token) throw new KpiError('KPI_CONFIG_MISSING', 'no Hub token given');
+  if (!Number.isInteger(hub.retries) || hub.retries < 0) {
+    throw new KpiError('KPI_OPTION_INVALID', `option \`--retries\` must be an integer >= 0, got ${JSON.stringify(hub.retries)}`);
+  }
+  if (hub.retryBaseMs !== undefined && !(hub.retryBaseMs >= 0)) {
+    throw new KpiError('KPI_OPTION_INVALID', `retryBaseMs must be a number >= 0, got ${JSON.stringify(hub.retryBaseMs)}`);
+  }
+  if (/\/$/.test(hub.hubUrl) || !/^https?:\/\//.test(hub.hubUrl)) {
+    throw new KpiError('KPI_OPTION_INVALID', `hubUrl must be an http(s) URL without a trailing slash (see resolveHubUrl), got ${JSON.stringify(hub.hubUrl)}`);
+  }
+}
+
+/** `OWNER/NAME` as the client's dataset designation; anything else is KPI_OPTION_INVALID. */
+export function datasetRepo(name: string, option: string): {type: 'dataset'; name: string} {
+  if (!/^[\w.-]+\/[\w.-]+$/.test(name) || name.split('/').some(part => part === '.' || part === '..')) {
+    throw new KpiError('KPI_OPTION_INVALID', `option \`${option}\` must be a dataset id OWNER/NAME, got ${JSON.stringify(name)}`);
+  }
+  return {type: 'dataset', name};
+}

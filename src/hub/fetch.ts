@@ -1,0 +1,136 @@
+import {KpiError, type KpiErrorCode} from '../errors.js';
+import {redact, type HubOptions} from './config.js';
+
+/** Retry-After beyond this is cut short; the retry budget still bounds the run. */
+const MAX_RETRY_AFTER_MS = 300_000;
+const MAX_BACKOFF_MS = 30_000;
+const DEFAULT_RETRY_BASE_MS = 500;
+
+/**
+ * A fetch for `@huggingface/hub`'s `fetch` option: it adds the bearer token to requests for the
+ * Hub's own origin (so any token works, not only `hf_...` ones, and none leaks to other hosts),
+ * follows `hub.signal`, and retries 408, 429 and 5xx answers and network errors up to
+ * `hub.retries` times per request (the client retries nothing). After the last retry a failed
+ * answer is returned as is, for the client to turn into its error.
+ */
+export function hubFetch(hub: HubOptions): typeof fetch {
+  const base = hub.fetch ?? fetch;
+  const origin = new URL(hub.hubUrl).origin;
+  return async (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    const headers = new Headers(init?.headers);
+    if (new URL(url).origin === origin) headers.set('authorization', `Bearer ${hub.token}`);
+    // A streamed request body cannot be sent twice.
+    const replayable = !(init?.body instanceof ReadableStream);
+    for (let attempt = 0; ; attempt++) {
+      if (hub.signal?.aborted) throw interrupted();
+      const signals = [init?.signal, hub.signal].filter((s): s is AbortSignal => s != null);
+      let response: Response;
+      try {
+        response = await base(input, {...init, headers, signal: signals.length ? AbortSignal.any(signals) : undefined});
+      } catch (error) {
+        if (hub.signal?.aborted) throw interrupted();
+        if (init?.signal?.aborted || attempt >= hub.retries || !replayable) throw error;
+        await pause(hub, {url, attempt: attempt + 1, waitMs: backoffMs(hub, attempt + 1), reason: networkReason(error)});
+        continue;
+      }
+      if (!isRetryable(response.status) || attempt >= hub.retries || !replayable) return response;
+      const retryAfter = retryAfterMs(response.headers.get('retry-after'));
+      await response.body?.cancel().catch(() => undefined);
+      await pause(hub, {url, attempt: attempt + 1, status: response.status, waitMs: retryAfter ?? backoffMs(hub, attempt + 1), reason: `HTTP ${response.status}`});
+    }
+  };
+}
+
+async function pause(hub: HubOptions, info: {url: string; attempt: number; status?: number; waitMs: number; reason: string}): Promise<void> {
+  hub.onRetry?.({...info, url: redact(info.url, hub.token), reason: redact(info.reason, hub.token)});
+  await sleep(info.waitMs, hub.signal);
+}
+
+/** 408, 429 and every 5xx: the Hub's answers that a later try may not get. */
+export function isRetryable(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}
+
+/** Exponential backoff with jitter: a random wait in [step/2, step], step = base * 2^(attempt-1). */
+export function backoffMs(hub: HubOptions, attempt: number): number {
+  const step = Math.min(MAX_BACKOFF_MS, (hub.retryBaseMs ?? DEFAULT_RETRY_BASE_MS) * 2 ** (attempt - 1));
+  return Math.round(step / 2 + (Math.random() * step) / 2);
+}
+
+/** `Retry-After` as seconds or an HTTP date, in ms (at most 5 minutes); undefined if absent or unreadable. */
+export function retryAfterMs(value: string | null, now = Date.now()): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  const text = value.trim();
+  const ms = /^\d+$/.test(text) ? Number(text) * 1000 : Date.parse(text) - now;
+  if (Number.isNaN(ms)) return undefined;
+  return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms));
+}
+
+/** Waits `ms`, or rejects with KPI_INTERRUPTED as soon as `signal` aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(interrupted());
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(interrupted());
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, {once: true});
+  });
+}
+
+export function interrupted(): KpiError {
+  return new KpiError('KPI_INTERRUPTED', 'interrupted: the Hub request was aborted');
+}
+
+/** A network error's code (`ECONNRESET`) or message, for retry info and error messages. */
+export function networkReason(error: unknown): string {
+  let e: unknown = error;
+  for (let depth = 0; e instanceof Error && depth < 4; depth++) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && /^E[A-Z]+$|^UND_ERR/.test(code)) return code;
+    if (!e.cause) return e.message;
+    e = e.cause;
+  }
+  return String(error);
+}
+
+/** The HTTP status in a `@huggingface/hub` error, if it came from an answer. */
+export function statusOf(error: unknown): number | undefined {
+  const status = (error as {statusCode?: unknown} | null)?.statusCode;
+  return typeof status === 'number' ? status : undefined;
+}
+
+/**
+ * Wraps a failed Hub operation in a KpiError whose message says what failed and why, with the
+ * token redacted. KPI_INTERRUPTED and other KpiErrors pass through.
+ */
+export function hubError(code: KpiErrorCode, what: string, error: unknown, hub: HubOptions, context: Record<string, unknown> = {}): KpiError {
+  if (error instanceof KpiError) return error;
+  if (hub.signal?.aborted) return interrupted();
+  const status = statusOf(error);
+  const why = status !== undefined ? `HTTP ${status}: ${(error as Error).message}` : networkReason(error);
+  const retried = status === undefined ? error instanceof TypeError : isRetryable(status);
+  const tries = retried ? ` (after ${hub.retries} ${hub.retries === 1 ? 'retry' : 'retries'})` : '';
+  return new KpiError(code, redact(`${what}: ${why}${tries}`, hub.token), {...context, ...(status !== undefined && {status})});
+}
+
+/**
+ * The client's errors drop the answer's headers; this keeps the Hub's `X-Error-Code` of the last
+ * failed answer (RepoNotFound, EntryNotFound, RevisionNotFound) to tell those 404s apart.
+ */
+export function keepErrorCode(inner: typeof fetch): {fetch: typeof fetch; errorCode(): string | null} {
+  let code: string | null = null;
+  return {
+    fetch: async (input, init) => {
+      const response = await inner(input, init);
+      if (!response.ok) code = response.headers.get('x-error-code');
+      return response;
+    },
+    errorCode: () => code,
+  };
+}
