@@ -99,6 +99,11 @@ export function networkReason(error: unknown): string {
   return String(error);
 }
 
+/** `(after 3 retries)`, for messages. */
+export function afterRetries(retries: number): string {
+  return `(after ${retries} ${retries === 1 ? 'retry' : 'retries'})`;
+}
+
 /** The HTTP status in a `@huggingface/hub` error, if it came from an answer. */
 export function statusOf(error: unknown): number | undefined {
   const status = (error as {statusCode?: unknown} | null)?.statusCode;
@@ -115,7 +120,7 @@ export function hubError(code: KpiErrorCode, what: string, error: unknown, hub: 
   const status = statusOf(error);
   const why = status !== undefined ? `HTTP ${status}: ${(error as Error).message}` : networkReason(error);
   const retried = status === undefined ? error instanceof TypeError : isRetryable(status);
-  const tries = retried ? ` (after ${hub.retries} ${hub.retries === 1 ? 'retry' : 'retries'})` : '';
+  const tries = retried ? ` ${afterRetries(hub.retries)}` : '';
   return new KpiError(code, redact(`${what}: ${why}${tries}`, hub.token), {...context, ...(status !== undefined && {status})});
 }
 

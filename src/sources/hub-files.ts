@@ -2,7 +2,7 @@ import {Readable} from 'node:stream';
 import {downloadFile, listFiles} from '@huggingface/hub';
 import {KpiError} from '../errors.js';
 import {checkHubOptions, datasetRepo, redact, type HubOptions} from '../hub/config.js';
-import {backoffMs, hubError, hubFetch, interrupted, keepErrorCode, networkReason, sleep, statusOf} from '../hub/fetch.js';
+import {afterRetries, backoffMs, hubError, hubFetch, interrupted, keepErrorCode, networkReason, sleep, statusOf} from '../hub/fetch.js';
 import {compareCodePoints} from '../py/json.js';
 import type {ListedFile} from './local-files.js';
 
@@ -194,7 +194,7 @@ function resumableStream(blob: Blob, url: string, state: BodyState, hub: HubOpti
             if (!(await resume(`body cut at ${offset} of ${total} bytes`))) return;
             continue;
           }
-          if (offset > total) return void stream.destroy(fail(`got ${offset} bytes, more than the ${total} announced`));
+          if (offset > total) return void stop(fail(`got ${offset} bytes, more than the ${total} announced`));
           stream.push(null);
           return;
         }
@@ -206,19 +206,23 @@ function resumableStream(blob: Blob, url: string, state: BodyState, hub: HubOpti
     }
   }
 
+  function stop(error: Error): false {
+    stream.destroy(error);
+    return false;
+  }
+
   /** Reopens the body from `offset`; false (and the stream destroyed) when that cannot help. */
   async function resume(reason: string): Promise<boolean> {
-    if (hub.signal?.aborted) return void stream.destroy(interrupted()), false;
-    if (state.fatal) return void stream.destroy(fail(state.fatal)), false;
-    if (resumes >= hub.retries) return void stream.destroy(fail(`${reason} (after ${hub.retries} ${hub.retries === 1 ? 'retry' : 'retries'})`)), false;
+    if (hub.signal?.aborted) return stop(interrupted());
+    if (state.fatal) return stop(fail(state.fatal));
+    if (resumes >= hub.retries) return stop(fail(`${reason} ${afterRetries(hub.retries)}`));
     resumes++;
     const waitMs = backoffMs(hub, resumes);
     hub.onRetry?.({url: redact(url, hub.token), attempt: resumes, waitMs, reason: redact(reason, hub.token)});
     try {
       await sleep(waitMs, hub.signal);
     } catch (error) {
-      stream.destroy(error as Error);
-      return false;
+      return stop(error as Error);
     }
     if (stopped) return false;
     reader = blob.slice(offset).stream().getReader();

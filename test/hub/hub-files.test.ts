@@ -162,6 +162,20 @@ describe('openHubFile', () => {
     expect(server.counts.cdn).toBe(2);
   });
 
+  it('sends no token to file storage on another origin', async () => {
+    const files = dataset();
+    const storage = await startHubServer({token: 'storage-needs-none', repos: {[SOURCE]: {files}}});
+    try {
+      server = await startHubServer({token: TOKEN, repos: {[SOURCE]: {files}}, redirectDownloads: storage.url});
+      const {bytes} = await drain(await openHubFile(SOURCE, X, hubOptions(server)));
+      expect(bytes.equals(files.get(X)!)).toBe(true);
+      expect(storage.counts.cdn).toBe(2);
+      expect(storage.requests.map(r => r.headers.authorization)).toEqual([undefined, undefined]);
+    } finally {
+      await storage.close();
+    }
+  });
+
   it('encodes path segments for the URL', async () => {
     const files = await start();
     const path = `sessions/${DAY1}/\u00e9.jsonl`;

@@ -4,12 +4,13 @@
  *
  * - `GET  /api/datasets/:owner/:name/tree/main[/:path]?recursive=&expand=&cursor=`  (`Link` pages)
  * - `GET|HEAD /datasets/:owner/:name/resolve/main/:path`  (Range, ETag, X-Repo-Commit; 302 to
- *   `/cdn/...` when `redirectDownloads`, as the Hub does for LFS files)
+ *   `/cdn/...` when `redirectDownloads`, as the Hub does for LFS files, maybe on another server)
  * - `GET  /api/datasets/:owner/:name`  (repo info, what repoExists calls)
  * - `POST /api/repos/create`,  `POST /api/datasets/:owner/:name/preupload/main`,
  *   `POST /api/datasets/:owner/:name/commit/main`  (NDJSON; inline base64 files only, no LFS)
  *
- * Every request needs `Authorization: Bearer <token>` (401 otherwise, also on /cdn). Missing repos
+ * Every request needs `Authorization: Bearer <token>` (401 otherwise), except `/cdn/...`, which
+ * stands for the Hub's signed storage URLs and is open. Missing repos
  * and files are 404 with the Hub's `X-Error-Code` (RepoNotFound, EntryNotFound). Requests are
  * counted per endpoint, and faults can be injected: an HTTP status (with Retry-After), a delay,
  * a body cut after N bytes, or a connection reset.
@@ -66,8 +67,11 @@ export interface HubServerOptions {
   repos?: Record<string, {files: Map<string, Buffer>}>;
   /** Tree entries per page (default 1000, as the Hub). */
   pageSize?: number;
-  /** Answer `resolve` with a 302 to `/cdn/...`, as the Hub does for LFS and xet files. */
-  redirectDownloads?: boolean;
+  /**
+   * Answer `resolve` with a 302 to `/cdn/...`, as the Hub does for LFS and xet files: `true` for
+   * this server, or the URL of another server holding the same repos (another origin).
+   */
+  redirectDownloads?: boolean | string;
 }
 
 export interface HubServer {
@@ -157,7 +161,7 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
     if (fault?.status) {
       answer = hubError(fault.status, undefined, `injected HTTP ${fault.status}`);
       if (fault.retryAfter !== undefined) answer.headers!['retry-after'] = String(fault.retryAfter);
-    } else if (req.headers.authorization !== `Bearer ${options.token}`) {
+    } else if (route.endpoint !== 'cdn' && req.headers.authorization !== `Bearer ${options.token}`) {
       answer = hubError(401, undefined, 'Invalid credentials in Authorization header');
     } else {
       answer = route.answer(url, req.headers, body);
@@ -259,7 +263,8 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
     const content = repo.files.get(path);
     if (!content) return hubError(404, 'EntryNotFound', `Entry not found`);
     if (options.redirectDownloads) {
-      const location = `/cdn/${name}/${path.split('/').map(encodeURIComponent).join('/')}`;
+      const storage = typeof options.redirectDownloads === 'string' ? options.redirectDownloads : '';
+      const location = `${storage}/cdn/${name}/${path.split('/').map(encodeURIComponent).join('/')}`;
       return {status: 302, headers: {location, 'x-repo-commit': repo.head, 'x-linked-size': content.length, 'x-linked-etag': `"${gitOid(content)}"`}, body: Buffer.alloc(0)};
     }
     return ranged(content, headers, {'x-repo-commit': repo.head});
