@@ -52,7 +52,7 @@ export class Reporter {
   /** A file the reference skips as well (invalid content): counted, reported, the run goes on. */
   skip(file: string, reason: string): void {
     this.counts.filesSkipped++;
-    const kind = reason.replace(/:.*$/, '');
+    const kind = reason.replace(/\s*[(:].*$/, '').replace(/\d+(-\d+)?/g, 'N');
     this.skippedByReason.set(kind, (this.skippedByReason.get(kind) ?? 0) + 1);
     this.warn({code: 'file_skipped', file, message: `skipped: ${reason}`});
   }

@@ -46,7 +46,7 @@ async function runStages(
     await pipeline(
       sessionEvents(bytes, {exact}),
       timeWindow({plan, allowed, warn}),
-      sessionMetrics({exact, warn}),
+      sessionMetrics({exact, warn, everySessionIn: plan.kind === 'daily' ? 0 : undefined}),
       new Writable({
         objectMode: true,
         write(o: SessionOutcome, _encoding, done) {

@@ -4,7 +4,7 @@ import {isDict, type PyDict, type PyValue} from '../py/value.js';
 import {pyTruthy} from '../py/convert.js';
 import {firstLine} from './first-line.js';
 import {decodeRowExact} from './decode-row.js';
-import {exceedsDepth, PY_JSON_MAX_DEPTH} from './py-json.js';
+import {PY_JSON_MAX_DEPTH} from './py-json.js';
 
 /** What a session row turns into, in this order: event batches, then `end` (or `skip`). */
 export type SessionPart =
@@ -85,7 +85,7 @@ function decodeRowFast(text: string): Decoded | undefined {
   } catch {
     return undefined;
   }
-  if (!isDict(row) || exceedsDepth(row, PY_JSON_MAX_DEPTH)) return undefined;
+  if (!isDict(row) || !agreesWithPython(row)) return undefined;
   const out = row as PyDict;
   for (const key of ['messages', 'events'] as const) {
     const value = out[key];
@@ -96,10 +96,37 @@ function decodeRowFast(text: string): Decoded | undefined {
     } catch {
       return undefined;
     }
-    if (exceedsDepth(inner, PY_JSON_MAX_DEPTH)) return undefined;
+    if (!agreesWithPython(inner)) return undefined;
     out[key] = inner as PyValue;
   }
   return {ok: true, row: out};
+}
+
+/**
+ * Whether a JSON.parse result is what Python's json gives for the same text, up to int/float
+ * typing: false when it nests deeper than Python decodes, or holds a number that overflowed
+ * (`1e400` is a float inf in Python, but a 400-digit integer is an int, and one past 4300 digits
+ * fails to decode). Iterative, so any depth is safe.
+ */
+export function agreesWithPython(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return typeof value !== 'number' || Number.isFinite(value);
+  const stack: unknown[] = [value];
+  const depths: number[] = [1];
+  while (stack.length > 0) {
+    const node = stack.pop() as object;
+    const depth = depths.pop()!;
+    if (depth > PY_JSON_MAX_DEPTH) return false;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) {
+      if (typeof child === 'object') {
+        if (child === null) continue;
+        stack.push(child);
+        depths.push(depth + 1);
+      } else if (typeof child === 'number' && !Number.isFinite(child)) {
+        return false;
+      }
+    }
+  }
+  return true;
 }
 
 export function typeName(v: PyValue): string {

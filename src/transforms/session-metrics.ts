@@ -13,7 +13,10 @@ import type {WindowedPart} from './time-window.js';
 /** One session's outcome: its contributions per bucket, or why the reference skips it. */
 export type SessionOutcome = {skipped: string} | {skipped?: undefined; contributions: SessionContribution[]; events: number};
 
-export interface SessionMetricsOptions extends EventContext {}
+export interface SessionMetricsOptions extends EventContext {
+  /** A bucket every valid session counts in, events or not (the daily backfill's bucket 0). */
+  everySessionIn?: number;
+}
 
 /**
  * Reduces one session's windowed events into one contribution per bucket it touches, and emits
@@ -40,6 +43,9 @@ export function sessionMetrics(ctx: SessionMetricsOptions): Transform {
       case 'skip':
         return {skipped: part.reason};
       case 'end':
+        if (ctx.everySessionIn !== undefined && !open.has(ctx.everySessionIn)) {
+          open.set(ctx.everySessionIn, openContribution(ctx.everySessionIn));
+        }
         return {contributions: closeSession(open, part.header, ctx), events};
     }
   });
