@@ -2,11 +2,13 @@ import pLimit from 'p-limit';
 import {bucketAt, type BucketPlan} from './buckets.js';
 import {KpiError} from './errors.js';
 import {inCanonicalOrder, KeyedAccumulator} from './metrics/accumulator.js';
+import type {Progress} from './progress.js';
 import type {Reporter} from './report.js';
 import {readSession} from './session.js';
 import {HEADER, kpiCells, toCsv} from './sinks/csv.js';
 import type {OutputFile} from './sinks/local-dir.js';
 import type {Bucket, SessionInput, SessionResult} from './types.js';
+import type {SessionReader} from './workers/pool.js';
 
 export interface PipelineOptions {
   plan: BucketPlan;
@@ -17,7 +19,13 @@ export interface PipelineOptions {
   /** How many inputs are read at once. */
   concurrency: number;
   reporter: Reporter;
+  /** Live progress (a terminal only). */
+  progress?: Progress;
+  /** Number of inputs, when known up front (for the progress line). */
+  total?: number | null;
   signal?: AbortSignal;
+  /** Reads one session: `readSession` in this thread (the default), or a SessionPool's `read`. */
+  reader?: SessionReader;
 }
 
 /** One bucket's finished KPI row. */
@@ -48,8 +56,10 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const incompleteIndices = new Set<number>();
   let anyIndex = false; // a stdin row failed: every bucket is suspect
 
+  let filesDone = 0;
   const fold = inCanonicalOrder((result: SessionResult) => {
     reporter.counts.bytes += result.bytes;
+    options.progress?.update({filesDone: ++filesDone, total: options.total ?? null, bytes: reporter.counts.bytes, events: reporter.counts.events});
     if (result.failed !== undefined) {
       reporter.counts.filesFailed++;
       reporter.error(`${result.name}: could not be read: ${result.failed}`, {file: result.name});
@@ -66,6 +76,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     for (const contribution of result.contributions) accumulator.fold(contribution);
   });
 
+  const read = options.reader ?? readSession;
   const limit = pLimit(options.concurrency);
   const running = new Set<Promise<void>>();
   for await (const input of options.inputs) {
@@ -75,7 +86,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     const task = limit(async () => {
       if (signal?.aborted) return;
       try {
-        fold(await readSession(input, {plan, allowed}));
+        fold(await read(input, {plan, allowed}));
       } catch (error) {
         if (!(error instanceof KpiError) || error.code !== 'KPI_INPUT_UNREADABLE') throw error;
         failed.push({name: input.name, reason: error.message});

@@ -7,13 +7,20 @@ import {writeLocalFiles} from '../sinks/local-dir.js';
 import {listLocalFiles} from '../sources/local-files.js';
 import {stdinRows} from '../sources/stdin-rows.js';
 import {formatDate, parseIsoDate, parseIsoDateTime, type IsoDateTime} from '../time/iso.js';
-import type {SessionInput} from '../types.js';
+import type {InputRef, SessionInput} from '../types.js';
+import {resolveHubUrl, resolveToken, type HubOptions} from '../hub/config.js';
+import {listHubFiles} from '../sources/hub-files.js';
+import {commitFiles} from '../sinks/hub-upload.js';
+import {createProgress} from '../progress.js';
 
 /** Where the CLI reads and writes; tests pass their own. */
 export interface CliIo {
   stdin: NodeJS.ReadableStream;
   stdout: (text: string) => void;
   stderr: (line: string) => void;
+  /** stderr without a newline added, for the progress line. */
+  stderrRaw: (text: string) => void;
+  stderrIsTTY: boolean;
   env: NodeJS.ProcessEnv;
   /** The clock, for --hours without --now. */
   now: () => Date;
@@ -23,6 +30,8 @@ const processIo = (): CliIo => ({
   stdin: process.stdin,
   stdout: text => process.stdout.write(text),
   stderr: line => process.stderr.write(line + '\n'),
+  stderrRaw: text => process.stderr.write(text),
+  stderrIsTTY: process.stderr.isTTY === true,
   env: process.env,
   now: () => new Date(),
 });
@@ -59,47 +68,97 @@ export async function run(args: string[], io: CliIo = processIo(), signal?: Abor
   }
 }
 
+const DEFAULT_SOURCE = 'smolagents/ml-intern-sessions';
+const DEFAULT_TARGET = 'smolagents/ml-intern-kpis';
+
+/** Where a run reads from, resolved from the flags. */
+interface Inputs {
+  inputs: AsyncIterable<SessionInput>;
+  total: number | null;
+  allowedFor(input: SessionInput): ReadonlySet<number> | null;
+}
+
 async function execute(argv: CliArgs, io: CliIo, reporter: Reporter, signal?: AbortSignal): Promise<number> {
   const plan = planBuckets(argv, io.now());
-  let inputs: AsyncIterable<SessionInput>;
-  let allowedFor: (input: SessionInput) => ReadonlySet<number> | null;
-  if (argv.stdin) {
-    inputs = stdinInputs(io.stdin);
-    const requested = plan.kind === 'hourly' ? new Set(plan.indices) : null;
-    allowedFor = () => requested;
-  } else if (argv.sourceDir !== undefined) {
-    const dir = argv.sourceDir;
-    const byFolder = folderBuckets(plan);
-    const files = await listLocalFiles(dir, [...byFolder.keys()]);
-    inputs = (async function* () {
-      for (const [seq, file] of files.entries()) {
-        yield {seq, name: file.path, folder: file.folder, ref: {kind: 'local', dir, path: file.path}};
-      }
-    })();
-    allowedFor = input => byFolder.get(input.folder!) ?? new Set();
-  } else {
-    throw new KpiError('KPI_CONFIG_MISSING', 'Hub mode is not available in this build yet; use --source-dir or --stdin');
+  const fromHub = argv.sourceDir === undefined && !argv.stdin;
+  const toHub = argv.target !== undefined || (fromHub && !argv.dryRun) || (argv.dryRun === true && fromHub);
+  // Resolve the token before any I/O: a Hub run without one stops here, as the reference does.
+  const hub = fromHub || toHub ? {hubUrl: resolveHubUrl(argv.hubUrl, io.env), token: await resolveToken(io.env, argv.tokenFile), retries: argv.retries, signal} : undefined;
+  const source = await openInputs(argv, io, plan, reporter, hub);
+  const progress = io.stderrIsTTY && !argv.quiet && argv.logFormat === 'text' ? createProgress({write: io.stderrRaw}) : undefined;
+  let result;
+  try {
+    result = await runPipeline({plan, ...source, concurrency: argv.concurrency, reporter, progress, signal});
+  } finally {
+    progress?.done();
   }
-
-  const result = await runPipeline({plan, inputs, allowedFor, concurrency: argv.concurrency, reporter, signal});
-  if (argv.stdout) io.stdout(result.rows.length ? combinedCsv(result.rows) : '');
-  if (argv.outDir !== undefined) {
-    const written = await writeLocalFiles(argv.outDir, outputFiles(result.rows));
-    for (const path of written) reporter.verbose(`wrote ${path}`);
-  }
-  reporter.summary();
   if (result.failed.length) {
+    reporter.summary();
     reporter.error(
-      `${result.failed.length} input(s) could not be read; nothing written for ${result.incomplete.length} bucket(s) ` +
-        `(${result.incomplete.map(b => b.key).join(', ')}): fix access and run the same hours again`,
+      `${result.failed.length} input(s) could not be read (${result.failed.map(f => f.name).join(', ')}); nothing was written or committed. ` +
+        `Buckets affected: ${result.incomplete.map(b => b.key).join(', ') || 'none'}. Run the same hours again once the files can be read.`,
     );
     return EXIT.input;
   }
+  const files = outputFiles(result.rows);
+  if (argv.stdout) io.stdout(result.rows.length ? combinedCsv(result.rows) : '');
+  if (argv.outDir !== undefined) {
+    const written = await writeLocalFiles(argv.outDir, files);
+    for (const path of written) reporter.verbose(`wrote ${path}`);
+  }
+  let committed = '';
+  if (toHub && hub) {
+    const target = argv.target ?? DEFAULT_TARGET;
+    const message = commitMessage(result.rows.map(r => r.bucket.key));
+    if (argv.dryRun) {
+      reporter.info(`dry run: would commit ${files.length} file(s) to dataset ${target} with message "${message}":`);
+      for (const f of files) reporter.info(`  ${f.path} (${Buffer.byteLength(f.content)} bytes)`);
+    } else if (files.length) {
+      const {commitOid} = await commitFiles(target, files, message, hub);
+      committed = `${files.length} file(s) in 1 commit to ${target}${commitOid ? ` (${commitOid.slice(0, 12)})` : ''}`;
+    } else {
+      reporter.info(`no session in the requested hours: nothing to commit to ${target}`);
+    }
+  }
+  reporter.summary(committed ? {committed} : {});
   if (argv.strict && reporter.counts.filesSkipped > 0) {
     reporter.error(`--strict: ${reporter.counts.filesSkipped} file(s) were skipped as invalid`);
     return EXIT.input;
   }
   return EXIT.ok;
+}
+
+/** The commit message names the buckets: one, or the first and last of a range. */
+export function commitMessage(keys: readonly string[]): string {
+  if (keys.length === 1) return `KPIs for ${keys[0]}`;
+  return `KPIs for ${keys[0]} .. ${keys[keys.length - 1]} (${keys.length} buckets)`;
+}
+
+async function openInputs(argv: CliArgs, io: CliIo, plan: BucketPlan, reporter: Reporter, hub?: HubOptions): Promise<Inputs> {
+  if (argv.stdin) {
+    const requested = plan.kind === 'hourly' ? new Set(plan.indices) : null;
+    return {inputs: stdinInputs(io.stdin), total: null, allowedFor: () => requested};
+  }
+  const byFolder = folderBuckets(plan);
+  const allowedFor = (input: SessionInput) => byFolder.get(input.folder!) ?? new Set<number>();
+  const days = [...byFolder.keys()];
+  let refs: Array<{path: string; folder: string; ref: InputRef}>;
+  if (argv.sourceDir !== undefined) {
+    const dir = argv.sourceDir;
+    refs = (await listLocalFiles(dir, days)).map(f => ({...f, ref: {kind: 'local', dir, path: f.path}}));
+  } else {
+    const repo = argv.source ?? DEFAULT_SOURCE;
+    const listed = await listHubFiles(repo, days, {...hub!, warn: w => reporter.warn(w)});
+    refs = listed.map(f => ({...f, ref: {kind: 'hub', repo, path: f.path, size: f.size, hubUrl: hub!.hubUrl, token: hub!.token, retries: hub!.retries}}));
+  }
+  reporter.verbose(`${refs.length} session files in ${days.length} day folder(s): ${days.join(', ')}`);
+  return {
+    inputs: (async function* () {
+      for (const [seq, f] of refs.entries()) yield {seq, name: f.path, folder: f.folder, ref: f.ref};
+    })(),
+    total: refs.length,
+    allowedFor,
+  };
 }
 
 async function* stdinInputs(stdin: NodeJS.ReadableStream): AsyncGenerator<SessionInput> {

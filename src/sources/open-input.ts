@@ -20,7 +20,7 @@ export async function openInput(ref: InputRef): Promise<Readable | Uint8Array> {
       }
     case 'hub': {
       const {openHubFile} = await import('./hub-files.js');
-      return openHubFile(ref.repo, ref.path, {hubUrl: ref.hubUrl, token: ref.token, retries: ref.retries});
+      return openHubFile(ref.repo, ref.path, {hubUrl: ref.hubUrl, token: ref.token, retries: ref.retries}, ref.size);
     }
   }
 }
