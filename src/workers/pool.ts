@@ -1,0 +1,190 @@
+import {availableParallelism} from 'node:os';
+import {Worker} from 'node:worker_threads';
+import {KpiError, type KpiErrorCode} from '../errors.js';
+import type {ReadSessionOptions} from '../session.js';
+import type {BucketPlan} from '../buckets.js';
+import type {SessionInput, SessionResult} from '../types.js';
+
+/** Reads one session to its result: `readSession` itself, or a pool's `read`. */
+export type SessionReader = (input: SessionInput, options: ReadSessionOptions) => Promise<SessionResult>;
+
+export interface SessionPoolOptions {
+  /** Worker threads at most. Default: the number of cores (`os.availableParallelism()`). */
+  threads?: number;
+  /**
+   * Tasks a worker runs at once. Default 1: a worker then holds one session in memory. More only
+   * helps when reading waits on the network (Hub inputs).
+   */
+  perWorker?: number;
+  /** The worker script; default session-worker.js beside this module (compiled). */
+  workerUrl?: URL;
+}
+
+/** What the main thread sends a worker: plain data only. */
+export interface PoolTask {
+  id: number;
+  input: SessionInput;
+  plan: BucketPlan;
+  allowed: ReadonlySet<number> | null;
+}
+
+/** An Error as it crosses threads (structured clone keeps neither class nor `code`). */
+export interface WireError {
+  name: string;
+  message: string;
+  stack?: string;
+  code?: string;
+  context?: Record<string, unknown>;
+}
+
+export type PoolReply = {id: number; result: SessionResult; error?: undefined} | {id: number; error: WireError};
+
+interface Waiting {
+  task: PoolTask;
+  transfer: ArrayBuffer[];
+  resolve(result: SessionResult): void;
+  reject(error: Error): void;
+}
+
+interface Slot {
+  worker: Worker;
+  running: Map<number, Waiting>;
+  /** When it was asked for and when its first reply came (ms, performance.now()). */
+  spawnedAt: number;
+  firstReplyAt?: number;
+}
+
+/** How a pool's workers started: for the benchmark's notes on start-up cost. */
+export interface PoolStats {
+  workers: number;
+  /** Per worker: ms from spawn to its first result (start-up plus one session). */
+  firstResultMs: number[];
+}
+
+/**
+ * Runs `readSession` in worker threads. Workers start on demand, when a task finds every running
+ * worker busy, so a run with one file starts one thread and start-up overlaps with listing the
+ * rest. Each worker opens its inputs itself from their plain-data `ref` (bytes refs are copied and
+ * transferred), so only descriptors and small results cross threads. Results resolve in whatever
+ * order workers finish; the pipeline folds them in canonical order.
+ */
+export class SessionPool {
+  readonly threads: number;
+  private readonly perWorker: number;
+  private readonly url: URL;
+  private readonly slots: Slot[] = [];
+  private readonly queue: Waiting[] = [];
+  private nextId = 0;
+  private closed = false;
+  private readonly firstResultMs: number[] = [];
+
+  constructor(options: SessionPoolOptions = {}) {
+    const threads = options.threads ?? availableParallelism();
+    const perWorker = options.perWorker ?? 1;
+    if (!Number.isInteger(threads) || threads < 1) throw new KpiError('KPI_OPTION_INVALID', `option \`threads\` must be an integer >= 1, got ${threads}`);
+    if (!Number.isInteger(perWorker) || perWorker < 1) throw new KpiError('KPI_OPTION_INVALID', `option \`perWorker\` must be an integer >= 1, got ${perWorker}`);
+    this.threads = threads;
+    this.perWorker = perWorker;
+    this.url = options.workerUrl ?? defaultWorkerUrl();
+  }
+
+  /** A SessionReader bound to this pool. */
+  readonly read: SessionReader = (input, {plan, allowed}) => {
+    if (this.closed) return Promise.reject(new Error('session pool is closed'));
+    const {ref, transfer} = transferable(input.ref);
+    const task: PoolTask = {id: this.nextId++, input: {...input, ref}, plan, allowed};
+    return new Promise<SessionResult>((resolve, reject) => {
+      this.queue.push({task, transfer, resolve, reject});
+      this.dispatch();
+    });
+  };
+
+  stats(): PoolStats {
+    return {workers: this.slots.length, firstResultMs: [...this.firstResultMs]};
+  }
+
+  /** Stops every worker; tasks still running reject. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const slots = this.slots.splice(0);
+    for (const waiting of this.queue.splice(0)) waiting.reject(new Error('session pool closed'));
+    await Promise.all(slots.map(slot => slot.worker.terminate()));
+  }
+
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      let slot = this.slots.find(s => s.running.size === 0);
+      if (!slot && this.slots.length < this.threads) slot = this.spawn();
+      if (!slot) {
+        const least = this.slots.reduce((a, b) => (b.running.size < a.running.size ? b : a));
+        if (least.running.size >= this.perWorker) return;
+        slot = least;
+      }
+      const waiting = this.queue.shift()!;
+      slot.running.set(waiting.task.id, waiting);
+      slot.worker.ref();
+      slot.worker.postMessage(waiting.task, waiting.transfer);
+    }
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(this.url);
+    const slot: Slot = {worker, running: new Map(), spawnedAt: performance.now()};
+    worker.on('message', (reply: PoolReply) => {
+      const waiting = slot.running.get(reply.id);
+      if (!waiting) return;
+      slot.running.delete(reply.id);
+      if (slot.firstReplyAt === undefined) {
+        slot.firstReplyAt = performance.now();
+        this.firstResultMs.push(slot.firstReplyAt - slot.spawnedAt);
+      }
+      // An idle worker must not keep the process alive if the caller forgets close().
+      if (slot.running.size === 0) worker.unref();
+      if (reply.error) waiting.reject(fromWire(reply.error));
+      else waiting.resolve(reply.result);
+      this.dispatch();
+    });
+    const fail = (error: Error) => {
+      const index = this.slots.indexOf(slot);
+      if (index < 0) return;
+      this.slots.splice(index, 1);
+      for (const waiting of slot.running.values()) waiting.reject(error);
+      slot.running.clear();
+      void worker.terminate();
+      if (!this.closed) this.dispatch();
+    };
+    worker.on('error', fail);
+    worker.on('exit', code => fail(new Error(`session worker exited with code ${code}`)));
+    this.slots.push(slot);
+    return slot;
+  }
+}
+
+/**
+ * Bytes refs (stdin rows) are copied into a buffer of their own and transferred: cloning a view
+ * would copy its whole backing buffer, which for stdin may be a large shared chunk.
+ */
+function transferable(ref: SessionInput['ref']): {ref: SessionInput['ref']; transfer: ArrayBuffer[]} {
+  if (ref.kind !== 'bytes') return {ref, transfer: []};
+  const copy = new Uint8Array(ref.bytes.byteLength);
+  copy.set(ref.bytes);
+  return {ref: {kind: 'bytes', bytes: copy}, transfer: [copy.buffer]};
+}
+
+function fromWire(wire: WireError): Error {
+  const error =
+    wire.code !== undefined ? new KpiError(wire.code as KpiErrorCode, wire.message, wire.context ?? {}) : new Error(wire.message);
+  error.name = wire.name;
+  if (wire.stack) error.stack = wire.stack;
+  return error;
+}
+
+/**
+ * session-worker.js beside the compiled pool. Under vitest this module runs from src/*.ts, where
+ * there is no .js to start: use the build in dist/ (`npm test` builds first).
+ */
+function defaultWorkerUrl(): URL {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) return new URL('../../dist/src/workers/session-worker.js', here);
+  return new URL('./session-worker.js', here);
+}

@@ -1,0 +1,43 @@
+/**
+ * A worker thread of the session pool (see pool.ts): runs `readSession` for each task it is sent
+ * and posts the SessionResult back (Maps and bigints survive structured clone). The pool sends at
+ * most `perWorker` tasks at once, so the worker holds that many sessions in memory at most.
+ */
+
+import {parentPort} from 'node:worker_threads';
+import {KpiError} from '../errors.js';
+import {readSession} from '../session.js';
+import type {PoolReply, PoolTask, WireError} from './pool.js';
+
+const port = parentPort;
+if (!port) throw new Error('session-worker.js runs as a worker thread of the session pool');
+
+port.on('message', (task: PoolTask) => void run(task));
+
+async function run(task: PoolTask): Promise<void> {
+  let reply: PoolReply;
+  try {
+    const result = await readSession(task.input, {plan: task.plan, allowed: task.allowed});
+    reply = {id: task.id, result};
+  } catch (error) {
+    reply = {id: task.id, error: toWire(error)};
+  }
+  port!.postMessage(reply);
+}
+
+function toWire(error: unknown): WireError {
+  if (error instanceof KpiError) {
+    return {name: error.name, message: error.message, stack: error.stack, code: error.code, context: cloneable(error.context)};
+  }
+  if (error instanceof Error) return {name: error.name, message: error.message, stack: error.stack};
+  return {name: 'Error', message: String(error)};
+}
+
+/** Context fields are for messages: keep what structured clone takes, as text otherwise. */
+function cloneable(context: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(context)) {
+    out[key] = value === null || ['string', 'number', 'boolean', 'bigint', 'undefined'].includes(typeof value) ? value : String(value);
+  }
+  return out;
+}

@@ -1,0 +1,109 @@
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {hourStart, type BucketPlan} from '../../src/buckets.js';
+import {generateCorpus, type CorpusInfo} from '../../src/dev/corpus.js';
+import {KpiError} from '../../src/errors.js';
+import {runPipeline} from '../../src/pipeline.js';
+import {Reporter} from '../../src/report.js';
+import {readSession} from '../../src/session.js';
+import {parseIsoDateTime} from '../../src/time/iso.js';
+import type {SessionInput} from '../../src/types.js';
+import {SessionPool} from '../../src/workers/pool.js';
+
+// The pool starts dist/src/workers/session-worker.js: `npm test` builds first.
+
+let dir: string;
+let corpus: CorpusInfo;
+let plan: BucketPlan;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'kpi-pool-'));
+  // The nasty profile: planted quirks, exact re-parses, bigints, warnings, skipped files.
+  corpus = generateCorpus(dir, {seed: 11, profile: 'nasty', days: 3, sessionsPerDay: 6, sizeScale: 0.02});
+  const {base, offsetMicros} = hourStart(parseIsoDateTime(`${corpus.days[0]}T00`)!);
+  plan = {kind: 'hourly', base, offsetMicros, indices: Array.from({length: 24 * corpus.days.length}, (_, i) => i)};
+});
+
+afterAll(() => rmSync(dir, {recursive: true, force: true}));
+
+const inputs = (): SessionInput[] =>
+  corpus.files.map((f, seq) => ({seq, name: f.path, folder: f.path.split('/')[1]!, ref: {kind: 'local', dir, path: f.path}}));
+
+describe('SessionPool', () => {
+  it('gives the same SessionResult as readSession in this thread, for every file', async () => {
+    const pool = new SessionPool({threads: 2});
+    try {
+      for (const input of inputs()) {
+        const options = {plan, allowed: null};
+        expect(await pool.read(input, options)).toEqual(await readSession(input, options));
+      }
+      expect(pool.stats().workers).toBeGreaterThanOrEqual(1);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('reads bytes refs (stdin rows) copied out of a larger buffer', async () => {
+    const pool = new SessionPool({threads: 1});
+    try {
+      const file = corpus.files.find(f => f.kind === 'session')!;
+      const bytes = readFileSync(join(dir, file.path));
+      const big = Buffer.concat([Buffer.from('padding\n'), bytes, Buffer.from('\nmore')]);
+      const input: SessionInput = {seq: 0, name: 'stdin:1', folder: null, ref: {kind: 'bytes', bytes: big.subarray(8, 8 + bytes.length)}};
+      const options = {plan, allowed: null};
+      expect(await pool.read(input, options)).toEqual(await readSession(input, options));
+      expect(big.subarray(0, 7).toString()).toBe('padding'); // the caller's buffer is left alone
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('rejects with KPI_INPUT_UNREADABLE, as a KpiError, when the file cannot be read', async () => {
+    const pool = new SessionPool({threads: 1});
+    try {
+      const error = await pool.read({seq: 0, name: 'gone', folder: null, ref: {kind: 'local', dir, path: 'sessions/none.jsonl'}}, {plan, allowed: null}).catch(e => e);
+      expect(error).toBeInstanceOf(KpiError);
+      expect((error as KpiError).code).toBe('KPI_INPUT_UNREADABLE');
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('starts no more workers than threads, and none before the first read', async () => {
+    const pool = new SessionPool({threads: 2});
+    expect(pool.stats().workers).toBe(0);
+    try {
+      await Promise.all(inputs().map(input => pool.read(input, {plan, allowed: null})));
+      expect(pool.stats().workers).toBe(2);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('raises KPI_OPTION_INVALID for threads 0', () => {
+    expect(() => new SessionPool({threads: 0})).toThrow(/threads/);
+  });
+});
+
+describe('runPipeline with a pool reader', () => {
+  it('writes the same rows as the in-thread reader', async () => {
+    const run = async (reader?: SessionPool) => {
+      const reporter = new Reporter({format: 'text', write: () => {}});
+      async function* all() {
+        yield* inputs();
+      }
+      const result = await runPipeline({plan, inputs: all(), allowedFor: () => null, concurrency: 4, reporter, reader: reader?.read});
+      return {rows: result.rows, counts: reporter.counts};
+    };
+    const pool = new SessionPool({threads: 2});
+    try {
+      const pooled = await run(pool);
+      expect(pooled.rows.length).toBeGreaterThan(0);
+      expect(pooled).toEqual(await run());
+    } finally {
+      await pool.close();
+    }
+  });
+});
