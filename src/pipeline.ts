@@ -100,8 +100,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     // Bound what is queued, not just what runs: stdin can hold millions of rows.
     while (limit.pendingCount >= options.concurrency) await Promise.race(running);
   }
-  await Promise.all(running);
-  if (signal?.aborted) throw new KpiError('KPI_INTERRUPTED', 'interrupted: nothing was written');
+  await untilDoneOrAborted(Promise.all(running), signal);
+  if (signal?.aborted) throw new KpiError('KPI_INTERRUPTED', 'interrupted: nothing was written or committed');
 
   const rows: BucketRow[] = [];
   const incomplete: Bucket[] = [];
@@ -117,6 +117,17 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   }
   reporter.counts.buckets = rows.length;
   return {rows, failed, incomplete};
+}
+
+/** Waits for `work`, or stops waiting as soon as `signal` aborts (work still running is abandoned). */
+function untilDoneOrAborted(work: Promise<unknown>, signal?: AbortSignal): Promise<unknown> {
+  if (!signal) return work;
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return resolve(undefined);
+    const onAbort = () => resolve(undefined);
+    signal.addEventListener('abort', onAbort, {once: true});
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** The files the reference would upload: one CSV per bucket at its path. */
