@@ -20,6 +20,7 @@ export const OPTIONS = {
   'token-file': {type: 'string', group: 'Hub:', describe: 'Read the Hub token from this file instead of the environment'},
   retries: {type: 'number', group: 'Hub:', default: 5, describe: 'Retries per Hub request (429 honours Retry-After; 5xx, resets, cut bodies back off)'},
   concurrency: {type: 'number', default: 8, describe: 'Session files read at once'},
+  threads: {type: 'number', describe: 'Worker threads that parse sessions; 1 parses on the main thread [default: the number of cores]'},
   strict: {type: 'boolean', describe: 'Exit 2 when any file is skipped as invalid'},
   quiet: {type: 'boolean', alias: 'q', describe: 'Only errors and the summary'},
   verbose: {type: 'boolean', alias: 'v', describe: 'Per-file lines, every warning, stacks on errors'},
@@ -44,6 +45,7 @@ export interface CliArgs {
   tokenFile?: string;
   retries: number;
   concurrency: number;
+  threads?: number;
   strict?: boolean;
   quiet?: boolean;
   verbose?: boolean;
@@ -73,6 +75,7 @@ export function check(argv: CliArgs): true {
   if (argv.now !== undefined && argv.hours === undefined) fail('--now only applies to --hours');
   if (argv.hours !== undefined && (!Number.isInteger(argv.hours) || argv.hours < 1)) fail(`--hours must be an integer >= 1, got ${argv.hours}`);
   if (!Number.isInteger(argv.concurrency) || argv.concurrency < 1) fail(`--concurrency must be an integer >= 1, got ${argv.concurrency}`);
+  if (argv.threads !== undefined && (!Number.isInteger(argv.threads) || argv.threads < 1)) fail(`--threads must be an integer >= 1, got ${argv.threads}`);
   if (!Number.isInteger(argv.retries) || argv.retries < 0) fail(`--retries must be an integer >= 0, got ${argv.retries}`);
   if (argv.stdin && argv.dailyBackfill !== undefined) fail('--daily-backfill reads a day folder; it needs --source-dir or the Hub, not --stdin');
   const local = argv.sourceDir !== undefined || argv.stdin;

@@ -1,3 +1,4 @@
+import {availableParallelism} from 'node:os';
 import {buildArgv, check, UsageError, type CliArgs} from './args.js';
 import {hourStart, folderBuckets, hourIndex, type BucketPlan} from '../buckets.js';
 import {EXIT, exitCodeFor, KpiError} from '../errors.js';
@@ -12,6 +13,7 @@ import {resolveHubUrl, resolveToken, type HubOptions} from '../hub/config.js';
 import {listHubFiles} from '../sources/hub-files.js';
 import {commitFiles} from '../sinks/hub-upload.js';
 import {createProgress} from '../progress.js';
+import {SessionPool} from '../workers/pool.js';
 
 /** Where the CLI reads and writes; tests pass their own. */
 export interface CliIo {
@@ -86,11 +88,15 @@ async function execute(argv: CliArgs, io: CliIo, reporter: Reporter, signal?: Ab
   const hub = fromHub || toHub ? {hubUrl: resolveHubUrl(argv.hubUrl, io.env), token: await resolveToken(io.env, argv.tokenFile), retries: argv.retries, signal} : undefined;
   const source = await openInputs(argv, io, plan, reporter, hub);
   const progress = io.stderrIsTTY && !argv.quiet && argv.logFormat === 'text' ? createProgress({write: io.stderrRaw}) : undefined;
+  const threads = argv.threads ?? availableParallelism();
+  // Hub inputs wait on the network: let each worker download several at once.
+  const pool = threads > 1 ? new SessionPool({threads, perWorker: fromHub ? Math.ceil(argv.concurrency / threads) : 1}) : undefined;
   let result;
   try {
-    result = await runPipeline({plan, ...source, concurrency: argv.concurrency, reporter, progress, signal});
+    result = await runPipeline({plan, ...source, concurrency: argv.concurrency, reporter, progress, signal, reader: pool?.read});
   } finally {
     progress?.done();
+    await pool?.close();
   }
   if (result.failed.length) {
     reporter.summary();

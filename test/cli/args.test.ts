@@ -13,6 +13,8 @@ describe('check', () => {
     [{from: '2026-04-20T00'}, /--from and --to go together/],
     [{hours: 0}, /--hours must be an integer >= 1, got 0/],
     [{concurrency: 0}, /--concurrency must be an integer >= 1, got 0/],
+    [{threads: 0}, /--threads must be an integer >= 1, got 0/],
+    [{threads: 1.5}, /--threads must be an integer >= 1, got 1.5/],
     [{now: '2026-04-24T00'}, /--now only applies to --hours/],
     [{outDir: undefined}, /say where the CSVs go/],
   ] as Array<[Partial<CliArgs>, RegExp]>)('rejects %o', (extra, message) => {
