@@ -5,6 +5,12 @@ import type {InputWarning} from '../types.js';
 /** The public Hub, used when neither `--hub-url` nor `HF_ENDPOINT` is set. */
 export const DEFAULT_HUB_URL = 'https://huggingface.co';
 
+/** First backoff step in ms when neither HubOptions.retryBaseMs nor KPI_RETRY_BASE_MS is set. */
+export const DEFAULT_RETRY_BASE_MS = 500;
+
+/** Overrides the first backoff step (ms) of every Hub request; tests set ~1 to keep retries fast. */
+export const RETRY_BASE_VARIABLE = 'KPI_RETRY_BASE_MS';
+
 /** The environment variables that may hold the token, in the reference's order. */
 export const TOKEN_VARIABLES = ['HF_KPI_WRITE_TOKEN', 'HF_SESSION_UPLOAD_TOKEN', 'HF_TOKEN', 'HF_ADMIN_TOKEN'] as const;
 
@@ -34,7 +40,7 @@ export interface HubOptions {
   signal?: AbortSignal;
   /** Told before each retry's wait. */
   onRetry?(info: RetryInfo): void;
-  /** First backoff step in ms, doubled per retry, with jitter. Default 500; tests use ~1. */
+  /** First backoff step in ms, doubled per retry, with jitter. Default: `KPI_RETRY_BASE_MS`, else 500. */
   retryBaseMs?: number;
   /** Where listing problems go (unsafe paths); without it they throw KPI_INPUT_INVALID. */
   warn?(warning: InputWarning): void;
@@ -86,6 +92,22 @@ export async function resolveToken(env: NodeJS.ProcessEnv, tokenFile?: string): 
   return token;
 }
 
+/**
+ * The first backoff step: `hub.retryBaseMs`, else `KPI_RETRY_BASE_MS`, else 500. The variable is
+ * read here rather than by the CLI because downloads also run in worker threads, whose inputs
+ * carry only the hub URL, token and retries (the environment reaches them as it is).
+ */
+export function retryBaseMs(hub: Pick<HubOptions, 'retryBaseMs'>, env: NodeJS.ProcessEnv = process.env): number {
+  if (hub.retryBaseMs !== undefined) return hub.retryBaseMs;
+  const text = env[RETRY_BASE_VARIABLE]?.trim();
+  if (!text) return DEFAULT_RETRY_BASE_MS;
+  const ms = Number(text);
+  if (!(ms >= 0) || !Number.isFinite(ms)) {
+    throw new KpiError('KPI_OPTION_INVALID', `${RETRY_BASE_VARIABLE} must be a number of ms >= 0, got ${JSON.stringify(env[RETRY_BASE_VARIABLE])}`);
+  }
+  return ms;
+}
+
 /** Replaces every copy of the token (also URL-encoded) with `***`. */
 export function redact(text: string, token: string): string {
   if (!token) return text;
@@ -104,6 +126,7 @@ export function checkHubOptions(hub: HubOptions): void {
   if (hub.retryBaseMs !== undefined && !(hub.retryBaseMs >= 0)) {
     throw new KpiError('KPI_OPTION_INVALID', `retryBaseMs must be a number >= 0, got ${JSON.stringify(hub.retryBaseMs)}`);
   }
+  retryBaseMs(hub); // a bad KPI_RETRY_BASE_MS fails before any request
   if (/\/$/.test(hub.hubUrl) || !/^https?:\/\//.test(hub.hubUrl)) {
     throw new KpiError('KPI_OPTION_INVALID', `hubUrl must be an http(s) URL without a trailing slash (see resolveHubUrl), got ${JSON.stringify(hub.hubUrl)}`);
   }

@@ -1,10 +1,9 @@
 import {KpiError, type KpiErrorCode} from '../errors.js';
-import {redact, type HubOptions} from './config.js';
+import {redact, retryBaseMs, type HubOptions} from './config.js';
 
 /** Retry-After beyond this is cut short; the retry budget still bounds the run. */
 const MAX_RETRY_AFTER_MS = 300_000;
 const MAX_BACKOFF_MS = 30_000;
-const DEFAULT_RETRY_BASE_MS = 500;
 
 /**
  * A fetch for `@huggingface/hub`'s `fetch` option: it adds the bearer token to requests for the
@@ -54,7 +53,7 @@ export function isRetryable(status: number): boolean {
 
 /** Exponential backoff with jitter: a random wait in [step/2, step], step = base * 2^(attempt-1). */
 export function backoffMs(hub: HubOptions, attempt: number): number {
-  const step = Math.min(MAX_BACKOFF_MS, (hub.retryBaseMs ?? DEFAULT_RETRY_BASE_MS) * 2 ** (attempt - 1));
+  const step = Math.min(MAX_BACKOFF_MS, retryBaseMs(hub) * 2 ** (attempt - 1));
   return Math.round(step / 2 + (Math.random() * step) / 2);
 }
 

@@ -2,7 +2,7 @@ import {mkdtemp, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
-import {redact, resolveHubUrl, resolveToken} from '../../src/hub/config.js';
+import {redact, resolveHubUrl, resolveToken, retryBaseMs} from '../../src/hub/config.js';
 import {backoffMs, hubFetch, retryAfterMs} from '../../src/hub/fetch.js';
 import {startHubServer, type HubServer} from '../support/hub-server.js';
 import {hubOptions, thrown, TOKEN} from './setup.js';
@@ -81,6 +81,24 @@ describe('retryAfterMs', () => {
     expect(retryAfterMs('99999', now)).toBe(300_000);
     expect(retryAfterMs('soon', now)).toBeUndefined();
     expect(retryAfterMs(null, now)).toBeUndefined();
+  });
+});
+
+describe('retryBaseMs', () => {
+  it('takes the option, then KPI_RETRY_BASE_MS, then 500', () => {
+    expect(retryBaseMs({retryBaseMs: 7}, {KPI_RETRY_BASE_MS: '2'})).toBe(7);
+    expect(retryBaseMs({}, {KPI_RETRY_BASE_MS: '2'})).toBe(2);
+    expect(retryBaseMs({}, {KPI_RETRY_BASE_MS: '0'})).toBe(0);
+    expect(retryBaseMs({}, {KPI_RETRY_BASE_MS: ''})).toBe(500);
+    expect(retryBaseMs({}, {})).toBe(500);
+  });
+
+  it('raises KPI_OPTION_INVALID naming KPI_RETRY_BASE_MS for a value that is not a number >= 0', async () => {
+    for (const bad of ['-1', 'fast', 'Infinity']) {
+      const error = await thrown(async () => retryBaseMs({}, {KPI_RETRY_BASE_MS: bad}));
+      expect(error.code).toBe('KPI_OPTION_INVALID');
+      expect(error.message).toContain('KPI_RETRY_BASE_MS');
+    }
   });
 });
 
