@@ -2,7 +2,6 @@ import {availableParallelism} from 'node:os';
 import {Worker} from 'node:worker_threads';
 import {KpiError, type KpiErrorCode} from '../errors.js';
 import type {ReadSessionOptions} from '../session.js';
-import type {BucketPlan} from '../buckets.js';
 import type {SessionInput, SessionResult} from '../types.js';
 
 /** Reads one session to its result: `readSession` itself, or a pool's `read`. */
@@ -24,8 +23,7 @@ export interface SessionPoolOptions {
 export interface PoolTask {
   id: number;
   input: SessionInput;
-  plan: BucketPlan;
-  allowed: ReadonlySet<number> | null;
+  options: ReadSessionOptions;
 }
 
 /** An Error as it crosses threads (structured clone keeps neither class nor `code`). */
@@ -89,10 +87,10 @@ export class SessionPool {
   }
 
   /** A SessionReader bound to this pool. */
-  readonly read: SessionReader = (input, {plan, allowed}) => {
+  readonly read: SessionReader = (input, options) => {
     if (this.closed) return Promise.reject(new Error('session pool is closed'));
     const {ref, transfer} = transferable(input.ref);
-    const task: PoolTask = {id: this.nextId++, input: {...input, ref}, plan, allowed};
+    const task: PoolTask = {id: this.nextId++, input: {...input, ref}, options};
     return new Promise<SessionResult>((resolve, reject) => {
       this.queue.push({task, transfer, resolve, reject});
       this.dispatch();

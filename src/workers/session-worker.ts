@@ -17,7 +17,7 @@ port.on('message', (task: PoolTask) => void run(task));
 async function run(task: PoolTask): Promise<void> {
   let reply: PoolReply;
   try {
-    const result = await readSession(task.input, {plan: task.plan, allowed: task.allowed});
+    const result = await readSession(task.input, task.options);
     reply = {id: task.id, result};
   } catch (error) {
     reply = {id: task.id, error: toWire(error)};
