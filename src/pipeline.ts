@@ -104,18 +104,12 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   if (signal?.aborted) throw new KpiError('KPI_INTERRUPTED', 'interrupted: nothing was written or committed');
 
   const rows: BucketRow[] = [];
-  const incomplete: Bucket[] = [];
+  const incompleteAt = new Set(incompleteIndices);
   for (const [index, totals] of accumulator.buckets()) {
-    const bucket = bucketAt(plan, index);
-    if (anyIndex || incompleteIndices.has(index)) incomplete.push(bucket);
-    else rows.push({index, bucket, cells: kpiCells(bucket, totals)});
+    if (anyIndex) incompleteAt.add(index);
+    else if (!incompleteAt.has(index)) rows.push({index, bucket: bucketAt(plan, index), cells: kpiCells(bucketAt(plan, index), totals)});
   }
-  // Buckets the failed inputs might have reached although no other session did.
-  const filled = new Set(accumulator.buckets().map(([index]) => index));
-  for (const index of [...incompleteIndices].sort((a, b) => a - b)) {
-    if (!filled.has(index)) incomplete.push(bucketAt(plan, index));
-  }
-  reporter.counts.buckets = rows.length;
+  const incomplete = [...incompleteAt].sort((a, b) => a - b).map(index => bucketAt(plan, index));
   return {rows, failed, incomplete};
 }
 

@@ -107,6 +107,8 @@ async function execute(argv: CliArgs, io: CliIo, reporter: Reporter, signal?: Ab
     return EXIT.input;
   }
   const files = outputFiles(result.rows);
+  const writesSomewhere = argv.outDir !== undefined || argv.stdout || (toHub && !argv.dryRun);
+  if (writesSomewhere) reporter.counts.buckets = files.length;
   if (argv.stdout) io.stdout(result.rows.length ? combinedCsv(result.rows) : '');
   if (argv.outDir !== undefined) {
     const written = await writeLocalFiles(argv.outDir, files);

@@ -10,9 +10,10 @@ const MAX_BACKOFF_MS = 30_000;
  * Hub's own origin (so any token works, not only `hf_...` ones, and none leaks to other hosts),
  * follows `hub.signal`, and retries 408, 429 and 5xx answers and network errors up to
  * `hub.retries` times per request (the client retries nothing). After the last retry a failed
- * answer is returned as is, for the client to turn into its error.
+ * answer is returned as is, for the client to turn into its error. With `wholeBody`, the answer's
+ * body is read inside the retries too (for small answers such as listing pages).
  */
-export function hubFetch(hub: HubOptions): typeof fetch {
+export function hubFetch(hub: HubOptions, {wholeBody = false}: {wholeBody?: boolean} = {}): typeof fetch {
   const base = hub.fetch ?? fetch;
   const origin = new URL(hub.hubUrl).origin;
   return async (input, init) => {
@@ -33,7 +34,20 @@ export function hubFetch(hub: HubOptions): typeof fetch {
         await pause(hub, {url, attempt: attempt + 1, waitMs: backoffMs(hub, attempt + 1), reason: networkReason(error)});
         continue;
       }
-      if (!isRetryable(response.status) || attempt >= hub.retries || !replayable) return response;
+      if (!isRetryable(response.status) || attempt >= hub.retries || !replayable) {
+        if (!wholeBody) return response;
+        // Small answers (listing pages, and the 404 of a day without sessions) are read here,
+        // so a body cut mid-way is asked again.
+        try {
+          const body = await response.arrayBuffer();
+          return new Response(body, {status: response.status, statusText: response.statusText, headers: response.headers});
+        } catch (error) {
+          if (hub.signal?.aborted) throw interrupted();
+          if (attempt >= hub.retries) throw error;
+          await pause(hub, {url, attempt: attempt + 1, waitMs: backoffMs(hub, attempt + 1), reason: `body cut: ${networkReason(error)}`});
+          continue;
+        }
+      }
       const retryAfter = retryAfterMs(response.headers.get('retry-after'));
       await response.body?.cancel().catch(() => undefined);
       await pause(hub, {url, attempt: attempt + 1, status: response.status, waitMs: retryAfter ?? backoffMs(hub, attempt + 1), reason: `HTTP ${response.status}`});

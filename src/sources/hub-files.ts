@@ -25,7 +25,7 @@ export async function listHubFiles(repo: string, days: readonly string[], hub: H
   for (const day of days) {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new KpiError('KPI_OPTION_INVALID', `day folders must be YYYY-MM-DD, got ${JSON.stringify(day)}`);
   }
-  const retrying = hubFetch(hub);
+  const retrying = hubFetch(hub, {wholeBody: true});
   const out: HubListedFile[] = [];
   for (const day of days) {
     const folder = `sessions/${day}`;
