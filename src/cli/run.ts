@@ -10,8 +10,6 @@ import {stdinRows} from '../sources/stdin-rows.js';
 import {formatDate, parseIsoDate, parseIsoDateTime, type IsoDateTime} from '../time/iso.js';
 import type {InputRef, SessionInput} from '../types.js';
 import {resolveHubUrl, resolveToken, type HubOptions} from '../hub/config.js';
-import {listHubFiles} from '../sources/hub-files.js';
-import {commitFiles} from '../sinks/hub-upload.js';
 import {createProgress} from '../progress.js';
 import {SessionPool} from '../workers/pool.js';
 
@@ -83,7 +81,7 @@ interface Inputs {
 async function execute(argv: CliArgs, io: CliIo, reporter: Reporter, signal?: AbortSignal): Promise<number> {
   const plan = planBuckets(argv, io.now());
   const fromHub = argv.sourceDir === undefined && !argv.stdin;
-  const toHub = argv.target !== undefined || (fromHub && !argv.dryRun) || (argv.dryRun === true && fromHub);
+  const toHub = argv.target !== undefined || fromHub;
   // Resolve the token before any I/O: a Hub run without one stops here, as the reference does.
   const hub = fromHub || toHub ? {hubUrl: resolveHubUrl(argv.hubUrl, io.env), token: await resolveToken(io.env, argv.tokenFile), retries: argv.retries, signal} : undefined;
   const source = await openInputs(argv, io, plan, reporter, hub);
@@ -122,6 +120,7 @@ async function execute(argv: CliArgs, io: CliIo, reporter: Reporter, signal?: Ab
       reporter.info(`dry run: would commit ${files.length} file(s) to dataset ${target} with message "${message}":`);
       for (const f of files) reporter.info(`  ${f.path} (${Buffer.byteLength(f.content)} bytes)`);
     } else if (files.length) {
+      const {commitFiles} = await import('../sinks/hub-upload.js'); // the Hub client loads only when used
       const {commitOid} = await commitFiles(target, files, message, hub);
       committed = `${files.length} file(s) in 1 commit to ${target}${commitOid ? ` (${commitOid.slice(0, 12)})` : ''}`;
     } else {
@@ -156,6 +155,7 @@ async function openInputs(argv: CliArgs, io: CliIo, plan: BucketPlan, reporter: 
     refs = (await listLocalFiles(dir, days)).map(f => ({...f, ref: {kind: 'local', dir, path: f.path}}));
   } else {
     const repo = argv.source ?? DEFAULT_SOURCE;
+    const {listHubFiles} = await import('../sources/hub-files.js'); // the Hub client loads only when used
     const listed = await listHubFiles(repo, days, {...hub!, warn: w => reporter.warn(w)});
     refs = listed.map(f => ({...f, ref: {kind: 'hub', repo, path: f.path, size: f.size, hubUrl: hub!.hubUrl, token: hub!.token, retries: hub!.retries}}));
   }
