@@ -112,15 +112,6 @@ function jsonFloat(x: number): string {
   return pyFloatRepr(x);
 }
 
-/** Escapes for the code units below 0x80; '' for those printed as themselves. */
-const ASCII_ESCAPES: string[] = [];
-for (let c = 0; c < 0x80; c++) {
-  ASCII_ESCAPES.push(c < 0x20 || c === 0x7f ? unicodeEscape(c) : '');
-}
-Object.assign(ASCII_ESCAPES, {0x08: '\\b', 0x09: '\\t', 0x0a: '\\n', 0x0c: '\\f', 0x0d: '\\r'});
-ASCII_ESCAPES[0x22] = '\\"';
-ASCII_ESCAPES[0x5c] = '\\\\';
-
 function unicodeEscape(c: number): string {
   return '\\u' + c.toString(16).padStart(4, '0');
 }
@@ -131,29 +122,20 @@ function unicodeEscape(c: number): string {
  * gives Python's surrogate pairs for astral characters and keeps lone surrogates as themselves.
  */
 export function pyJsonString(s: string): string {
-  // A charCodeAt loop beat both a regex test and JSON.stringify on the short strings of a corpus.
+  // Most strings need no escape: a charCodeAt scan is the fastest way to find out.
   let i = 0;
   for (; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) break;
   }
   if (i === s.length) return '"' + s + '"';
-  let out = '"' + s.slice(0, i);
-  let start = i;
-  for (; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    let escape: string;
-    if (c < 0x80) {
-      escape = ASCII_ESCAPES[c];
-      if (escape === '') continue;
-    } else {
-      escape = unicodeEscape(c);
-    }
-    out += s.slice(start, i) + escape;
-    start = i + 1;
-  }
-  return out + s.slice(start) + '"';
+  // Long strings with escapes (tool outputs): JSON.stringify escapes quotes, backslashes and
+  // control characters exactly as Python does (lowercase \u00XX, \b \f \n \r \t) and lone
+  // surrogates as \udXXX; what is left to escape is 0x7f and up. Far faster than `+=` per escape.
+  return JSON.stringify(s).replace(NOT_ASCII, ch => unicodeEscape(ch.charCodeAt(0)));
 }
+
+const NOT_ASCII = /[\u007f-\uffff]/g;
 
 /**
  * Orders strings by Unicode code point, as Python compares `str`. JavaScript's `<` compares UTF-16
