@@ -102,12 +102,12 @@ async function openSession(ref: InputRef, limit: number): Promise<Uint8Array | R
   );
 }
 
-/** A local file in 1 MiB chunks; a read error is KPI_INPUT_UNREADABLE, as for a whole read. */
+/** A local file in 64 KiB chunks; a read error is KPI_INPUT_UNREADABLE, as for a whole read. */
 function localStream(path: string, name: string): Readable {
   return Readable.from(
     (async function* () {
       try {
-        yield* createReadStream(path, {highWaterMark: 1 << 20});
+        yield* createReadStream(path, {highWaterMark: 1 << 16});
       } catch (error) {
         throw new KpiError('KPI_INPUT_UNREADABLE', (error as Error).message, {file: name});
       }
