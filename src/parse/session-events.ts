@@ -1,6 +1,6 @@
 import type {Readable} from 'node:stream';
 import {fromArray} from '../stream.js';
-import {isDict, type PyDict, type PyValue} from '../py/value.js';
+import {isDict, NeedsExactParse, type PyDict, type PyValue} from '../py/value.js';
 import {pyTruthy} from '../py/convert.js';
 import {firstLine} from './first-line.js';
 import {decodeRowExact} from './decode-row.js';
@@ -20,8 +20,13 @@ export interface SessionHeader {
   sessionId: PyValue;
   userId: PyValue;
   startTime: PyValue;
-  /** The row's messages value (decoded), for counting turns. */
+  /** The row's messages value (decoded), for counting turns; read it with `decodeMessages`. */
   messages: PyValue;
+  /**
+   * The fast path leaves a messages string encoded (and `messages` null): only a session that
+   * reaches a bucket needs its turns, and in the cron path most files reach none.
+   */
+  messagesText?: string;
   /** Why a value was replaced (an events string that did not decode, ...). */
   notes: string[];
 }
@@ -45,7 +50,8 @@ export function sessionParts(bytes: Uint8Array, {exact}: SessionEventsOptions): 
   const line = firstLine(bytes);
   if (!line.ok) return [{kind: 'skip', reason: line.reason}];
   if (line.text === '') return [{kind: 'skip', reason: 'empty first line'}];
-  const decoded = (exact ? undefined : decodeRowFast(line.text)) ?? decodeRowExact(line.text);
+  const fast = exact ? undefined : decodeRowFast(line.text);
+  const decoded = fast ?? decodeRowExact(line.text);
   if (!decoded.ok) return [{kind: 'skip', reason: decoded.reason}];
   const row = decoded.row;
   if (!isDict(row)) return [{kind: 'skip', reason: 'first line is not a JSON object'}];
@@ -64,7 +70,7 @@ export function sessionParts(bytes: Uint8Array, {exact}: SessionEventsOptions): 
       sessionId: row.session_id ?? null,
       userId: row.user_id ?? null,
       startTime: row.session_start_time ?? null,
-      messages: row.messages ?? null,
+      ...(fast && typeof row.messages === 'string' ? {messages: null, messagesText: row.messages} : {messages: row.messages ?? null}),
       notes,
     },
   });
@@ -87,19 +93,35 @@ function decodeRowFast(text: string): Decoded | undefined {
   }
   if (!isDict(row) || !agreesWithPython(row)) return undefined;
   const out = row as PyDict;
-  for (const key of ['messages', 'events'] as const) {
-    const value = out[key];
-    if (typeof value !== 'string') continue;
-    let inner: unknown;
-    try {
-      inner = JSON.parse(value);
-    } catch {
-      return undefined;
-    }
-    if (!agreesWithPython(inner)) return undefined;
-    out[key] = inner as PyValue;
+  if (typeof out.events === 'string') {
+    const events = parseAgreeing(out.events);
+    if (events === undefined) return undefined;
+    out.events = events;
   }
   return {ok: true, row: out};
+}
+
+/** JSON.parse where it gives what Python's json does; undefined where it may not. */
+function parseAgreeing(text: string): PyValue | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return agreesWithPython(value) ? (value as PyValue) : undefined;
+}
+
+/**
+ * The header's messages, decoded. A string the fast path left encoded is decoded now; where
+ * JSON.parse cannot stand in for Python (invalid JSON: Python uses [] and says so; NaN; depth),
+ * the session is parsed again exactly.
+ */
+export function decodeMessages(header: SessionHeader): PyValue {
+  if (header.messagesText === undefined) return header.messages;
+  const value = parseAgreeing(header.messagesText);
+  if (value === undefined) throw new NeedsExactParse('messages string');
+  return value;
 }
 
 /**

@@ -6,7 +6,7 @@ import {trueDivide} from '../py/sum.js';
 import {pyTruthy} from '../py/convert.js';
 import {addEvent, describe, openContribution, type EventContext, type OpenContribution} from '../metrics/session-stats.js';
 import {hashKey} from '../metrics/keys.js';
-import type {SessionHeader} from '../parse/session-events.js';
+import {decodeMessages, type SessionHeader} from '../parse/session-events.js';
 import type {SessionContribution} from '../types.js';
 import type {WindowedPart} from './time-window.js';
 
@@ -54,7 +54,7 @@ export function sessionMetrics(ctx: SessionMetricsOptions): Transform {
 function closeSession(open: Map<number, OpenContribution>, header: SessionHeader, ctx: EventContext): SessionContribution[] {
   for (const note of header.notes) ctx.warn('value_coerced', note);
   if (open.size === 0) return [];
-  const turns = countTurns(header.messages, ctx);
+  const turns = countTurns(decodeMessages(header), ctx);
   const user = userOf(header, ctx);
   const start = parseTimestamp(header.startTime);
   const out: SessionContribution[] = [];
