@@ -85,14 +85,8 @@ type Decoded = {ok: true; row: PyDict; notes?: string[]} | {ok: false; reason: s
  * typing (checked where a KPI reads it, see NeedsExactParse). Returns undefined to fall back.
  */
 function decodeRowFast(text: string): Decoded | undefined {
-  let row: unknown;
-  try {
-    row = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (!isDict(row) || !agreesWithPython(row)) return undefined;
-  const out = row as PyDict;
+  const out = parseAgreeing(text);
+  if (!isDict(out)) return undefined;
   if (typeof out.events === 'string') {
     const events = parseAgreeing(out.events);
     if (events === undefined) return undefined;
