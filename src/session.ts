@@ -14,10 +14,11 @@ import type {BucketPlan} from './buckets.js';
 import type {InputRef, InputWarning, SessionInput, SessionResult} from './types.js';
 
 /**
- * Files larger than this are parsed as a stream, in bounded memory, rather than whole: decoding a
- * row whole takes several times its size (issue 4). Below it, the whole-row path is faster.
+ * Files larger than this are parsed as a stream, in bounded memory, rather than whole (issue 4).
+ * Decoding a row whole peaks at five to six times its size (a 50 MB session: 272 MB RSS), a
+ * stream at about 100 MB whatever the size, for about a third more CPU; few files are this large.
  */
-export const STREAM_ABOVE = 64 << 20;
+export const STREAM_ABOVE = 16 << 20;
 
 export interface ReadSessionOptions {
   plan: BucketPlan;
