@@ -119,6 +119,10 @@ function addJobCompletion(c: OpenContribution, data: PyDict, ctx: EventContext):
   } else if (typeof flavor === 'number' && !ctx.exact) {
     // Whether it was written 5 or 5.0 decides the JSON key ("5" or "5.0").
     throw new NeedsExactParse('numeric flavor');
+  } else if (typeof flavor !== 'string') {
+    // json.dumps(sort_keys=True) cannot order it among string keys: the reference crashes on any
+    // hour that also has a string flavor. Kept (numbers sort first, see sortedJson), but said.
+    ctx.warn('flavor_not_string', `hf_job_complete flavor ${describe(flavor)} is not a string; the reference cannot write an hour that also has string flavors`);
   }
   const status = statusText(data.final_status ?? null, ctx);
   const wall = floatField(data, 'wall_time_s', ctx);
@@ -182,11 +186,18 @@ function floatField(data: PyDict, field: string, ctx: EventContext): number {
   }
 }
 
-/** A short rendering of a bad value for a warning. */
+/** Marks a value JSON.stringify would misprint, so `describe` can write it bare. */
+const BARE = '\u0000#';
+
+/**
+ * A short rendering of a bad value for a warning, as JSON would write it: big integers as digits
+ * (not a quoted string) and overflowed or NaN floats as `Infinity`, `-Infinity`, `NaN` (not `null`).
+ */
 export function describe(value: PyValue): string {
   let text: string;
   try {
-    text = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ?? String(value);
+    const marked = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' || (typeof v === 'number' && !Number.isFinite(v)) ? `${BARE}${String(v)}${BARE}` : v));
+    text = marked === undefined ? String(value) : marked.replace(/"\\u0000#([^"\\]*)\\u0000#"/g, '$1');
   } catch {
     text = String(value);
   }
