@@ -9,22 +9,7 @@ import type {SessionResult} from '../src/types.js';
 import {Rng} from './parse/generate.js';
 import {sessionFile} from './parse/session-files.js';
 import {startHubServer} from './support/hub-server.js';
-
-/** A result in a form both paths must agree on: ints as numbers when exact, notes without reasons. */
-function comparable(result: SessionResult) {
-  const narrow = (v: unknown) => (typeof v === 'bigint' && v >= -(2n ** 53n) && v <= 2n ** 53n ? Number(v) : v);
-  return {
-    skipped: result.skipped !== undefined,
-    events: result.events,
-    contributions: result.contributions.map(c => ({
-      ...c,
-      tokensPrompt: narrow(c.tokensPrompt),
-      tokensCompletion: narrow(c.tokensCompletion),
-      tokensCacheRead: narrow(c.tokensCacheRead),
-      tokensCacheCreation: narrow(c.tokensCacheCreation),
-    })),
-  };
-}
+import {comparableResult as comparable} from './support/session-result.js';
 
 /**
  * Warnings as `code: message` up to the first value it shows: how a value is shown depends on the
