@@ -1,17 +1,13 @@
-import {createReadStream} from 'node:fs';
-import {stat} from 'node:fs/promises';
-import {join} from 'node:path';
 import {Readable, Writable} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
-import {KpiError} from './errors.js';
 import {NeedsExactParse} from './py/value.js';
-import {openInput} from './sources/open-input.js';
+import {countBytes, openSession} from './sources/open-input.js';
 import {sessionEvents} from './parse/session-events.js';
 import {streamSessionParts} from './parse/row-stream.js';
 import {timeWindow} from './transforms/time-window.js';
 import {sessionMetrics, type SessionOutcome} from './transforms/session-metrics.js';
 import type {BucketPlan} from './buckets.js';
-import type {InputRef, InputWarning, SessionInput, SessionResult} from './types.js';
+import type {InputWarning, SessionInput, SessionResult} from './types.js';
 
 /**
  * Files larger than this are parsed as a stream, in bounded memory, rather than whole (issue 4).
@@ -62,75 +58,6 @@ export async function readSession(input: SessionInput, options: ReadSessionOptio
 }
 
 type Run = {outcome: SessionOutcome; warnings: InputWarning[]};
-
-/**
- * An input's bytes whole when there are at most `limit` of them, else a stream of all of them.
- * Streams are sized by reading (a Hub download may not say); a local file by its size.
- */
-async function openSession(ref: InputRef, limit: number): Promise<Uint8Array | Readable> {
-  if (ref.kind === 'local') {
-    const path = join(ref.dir, ...ref.path.split('/'));
-    const size = await stat(path).then(s => s.size, () => -1);
-    if (size > limit) return localStream(path, ref.path);
-  }
-  const opened = await openInput(ref);
-  if (opened instanceof Uint8Array) return opened.byteLength > limit ? Readable.from([opened]) : opened;
-  const head: Buffer[] = [];
-  let length = 0;
-  const chunks = opened[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  for (;;) {
-    const next = await chunks.next();
-    if (next.done) return Buffer.concat(head, length);
-    head.push(next.value);
-    length += next.value.length;
-    if (length > limit) break;
-  }
-  return Readable.from(
-    (async function* () {
-      try {
-        while (head.length > 0) yield head.shift()!;
-        for (;;) {
-          const next = await chunks.next();
-          if (next.done) return;
-          yield next.value;
-        }
-      } finally {
-        // The parser stops after the first line: end the download too.
-        await chunks.return?.();
-      }
-    })(),
-    {objectMode: false},
-  );
-}
-
-/** A local file in 64 KiB chunks; a read error is KPI_INPUT_UNREADABLE, as for a whole read. */
-function localStream(path: string, name: string): Readable {
-  return Readable.from(
-    (async function* () {
-      try {
-        yield* createReadStream(path, {highWaterMark: 1 << 16});
-      } catch (error) {
-        throw new KpiError('KPI_INPUT_UNREADABLE', (error as Error).message, {file: name});
-      }
-    })(),
-    {objectMode: false},
-  );
-}
-
-/** Counts the bytes the parser read (it stops after the first line). */
-function countBytes(source: Readable): {stream: Readable; bytes(): number} {
-  let bytes = 0;
-  const stream = Readable.from(
-    (async function* () {
-      for await (const chunk of source as AsyncIterable<Buffer>) {
-        bytes += chunk.length;
-        yield chunk;
-      }
-    })(),
-    {objectMode: false},
-  );
-  return {stream, bytes: () => bytes};
-}
 
 async function runStages(
   parts: () => Readable,

@@ -1,6 +1,7 @@
-import {readFile} from 'node:fs/promises';
+import {createReadStream} from 'node:fs';
+import {readFile, stat} from 'node:fs/promises';
 import {join} from 'node:path';
-import type {Readable} from 'node:stream';
+import {Readable} from 'node:stream';
 import {KpiError} from '../errors.js';
 import type {InputRef} from '../types.js';
 
@@ -23,4 +24,73 @@ export async function openInput(ref: InputRef): Promise<Readable | Uint8Array> {
       return openHubFile(ref.repo, ref.path, {hubUrl: ref.hubUrl, token: ref.token, retries: ref.retries}, ref.size);
     }
   }
+}
+
+/**
+ * An input's bytes whole when there are at most `limit` of them, else a stream of all of them.
+ * Streams are sized by reading (a Hub download may not say); a local file by its size.
+ */
+export async function openSession(ref: InputRef, limit: number): Promise<Uint8Array | Readable> {
+  if (ref.kind === 'local') {
+    const path = join(ref.dir, ...ref.path.split('/'));
+    const size = await stat(path).then(s => s.size, () => -1);
+    if (size > limit) return localStream(path, ref.path);
+  }
+  const opened = await openInput(ref);
+  if (opened instanceof Uint8Array) return opened.byteLength > limit ? Readable.from([opened]) : opened;
+  const head: Buffer[] = [];
+  let length = 0;
+  const chunks = opened[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  for (;;) {
+    const next = await chunks.next();
+    if (next.done) return Buffer.concat(head, length);
+    head.push(next.value);
+    length += next.value.length;
+    if (length > limit) break;
+  }
+  return Readable.from(
+    (async function* () {
+      try {
+        while (head.length > 0) yield head.shift()!;
+        for (;;) {
+          const next = await chunks.next();
+          if (next.done) return;
+          yield next.value;
+        }
+      } finally {
+        // The parser stops after the first line: end the download too.
+        await chunks.return?.();
+      }
+    })(),
+    {objectMode: false},
+  );
+}
+
+/** A local file in 64 KiB chunks; a read error is KPI_INPUT_UNREADABLE, as for a whole read. */
+function localStream(path: string, name: string): Readable {
+  return Readable.from(
+    (async function* () {
+      try {
+        yield* createReadStream(path, {highWaterMark: 1 << 16});
+      } catch (error) {
+        throw new KpiError('KPI_INPUT_UNREADABLE', (error as Error).message, {file: name});
+      }
+    })(),
+    {objectMode: false},
+  );
+}
+
+/** Counts the bytes the parser read (it stops after the first line). */
+export function countBytes(source: Readable): {stream: Readable; bytes(): number} {
+  let bytes = 0;
+  const stream = Readable.from(
+    (async function* () {
+      for await (const chunk of source as AsyncIterable<Buffer>) {
+        bytes += chunk.length;
+        yield chunk;
+      }
+    })(),
+    {objectMode: false},
+  );
+  return {stream, bytes: () => bytes};
 }
