@@ -17,6 +17,11 @@ export interface SessionPoolOptions {
   perWorker?: number;
   /** The worker script; default session-worker.js beside this module (compiled). */
   workerUrl?: URL;
+  /**
+   * Skip parsing files that cannot reach a requested hour (see prefilter.ts). Default true; off
+   * for `--strict`, which must see every malformed file.
+   */
+  prefilter?: boolean;
 }
 
 /** What the main thread sends a worker: plain data only. */
@@ -24,6 +29,7 @@ export interface PoolTask {
   id: number;
   input: SessionInput;
   options: ReadSessionOptions;
+  prefilter: boolean;
 }
 
 /** An Error as it crosses threads (structured clone keeps neither class nor `code`). */
@@ -70,6 +76,7 @@ export class SessionPool {
   readonly threads: number;
   private readonly perWorker: number;
   private readonly url: URL;
+  private readonly prefilter: boolean;
   private readonly slots: Slot[] = [];
   private readonly queue: Waiting[] = [];
   private nextId = 0;
@@ -84,13 +91,14 @@ export class SessionPool {
     this.threads = threads;
     this.perWorker = perWorker;
     this.url = options.workerUrl ?? defaultWorkerUrl();
+    this.prefilter = options.prefilter ?? true;
   }
 
   /** A SessionReader bound to this pool. */
   readonly read: SessionReader = (input, options) => {
     if (this.closed) return Promise.reject(new Error('session pool is closed'));
     const {ref, transfer} = transferable(input.ref);
-    const task: PoolTask = {id: this.nextId++, input: {...input, ref}, options};
+    const task: PoolTask = {id: this.nextId++, input: {...input, ref}, options, prefilter: this.prefilter};
     return new Promise<SessionResult>((resolve, reject) => {
       this.queue.push({task, transfer, resolve, reject});
       this.dispatch();

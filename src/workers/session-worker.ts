@@ -6,18 +6,21 @@
 
 import {parentPort} from 'node:worker_threads';
 import {KpiError} from '../errors.js';
+import {prefiltered} from '../prefilter.js';
 import {readSession} from '../session.js';
 import type {PoolReply, PoolTask, WireError} from './pool.js';
 
 const port = parentPort;
 if (!port) throw new Error('session-worker.js runs as a worker thread of the session pool');
 
+const readPrefiltered = prefiltered(readSession);
+
 port.on('message', (task: PoolTask) => void run(task));
 
 async function run(task: PoolTask): Promise<void> {
   let reply: PoolReply;
   try {
-    const result = await readSession(task.input, task.options);
+    const result = await (task.prefilter ? readPrefiltered : readSession)(task.input, task.options);
     reply = {id: task.id, result};
   } catch (error) {
     reply = {id: task.id, error: toWire(error)};
