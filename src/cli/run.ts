@@ -11,6 +11,7 @@ import {formatDate, parseIsoDate, parseIsoDateTime, type IsoDateTime} from '../t
 import type {InputRef, SessionInput} from '../types.js';
 import {resolveHubUrl, resolveToken, type HubOptions} from '../hub/config.js';
 import {createProgress} from '../progress.js';
+import {prefiltered} from '../prefilter.js';
 import {SessionPool} from '../workers/pool.js';
 
 /** Where the CLI reads and writes; tests pass their own. */
@@ -88,10 +89,13 @@ async function execute(argv: CliArgs, io: CliIo, reporter: Reporter, signal?: Ab
   const progress = io.stderrIsTTY && !argv.quiet && argv.logFormat === 'text' ? createProgress({write: io.stderrRaw}) : undefined;
   const threads = argv.threads ?? availableParallelism();
   // Hub inputs wait on the network: let each worker download several at once.
-  const pool = threads > 1 ? new SessionPool({threads, perWorker: fromHub ? Math.ceil(argv.concurrency / threads) : 1}) : undefined;
+  // --strict must parse every file to see each malformed one: no prefilter (see prefilter.ts).
+  const prefilter = !argv.strict;
+  const pool = threads > 1 ? new SessionPool({threads, perWorker: fromHub ? Math.ceil(argv.concurrency / threads) : 1, prefilter}) : undefined;
+  const reader = pool?.read ?? (prefilter ? prefiltered() : undefined);
   let result;
   try {
-    result = await runPipeline({plan, ...source, concurrency: argv.concurrency, reporter, progress, signal, reader: pool?.read});
+    result = await runPipeline({plan, ...source, concurrency: argv.concurrency, reporter, progress, signal, reader});
   } finally {
     progress?.done();
     await pool?.close();
