@@ -15,6 +15,9 @@ export interface ProgressOptions {
   width?: number;
 }
 
+/** Carriage return, then erase the whole line. */
+const ERASE = '\r\x1b[2K';
+
 /**
  * A live one-line progress display for a terminal: files done/total, MB read, events/s, elapsed
  * and ETA, with a bar when the total is known. Redrawn in place at most every `interval` ms and
@@ -22,8 +25,10 @@ export interface ProgressOptions {
  */
 export function createProgress({write, now = Date.now, interval = 250, width = 24}: ProgressOptions) {
   const started = now();
-  let last = 0;
-  let drawn = false;
+  // The first update draws at once, whatever the clock reads.
+  let last = -Infinity;
+  /** The state on screen, or undefined when the line is not drawn. */
+  let shown: ProgressState | undefined;
   const render = (s: ProgressState): string => {
     const elapsed = (now() - started) / 1000;
     const rate = elapsed > 0 ? s.events / elapsed : 0;
@@ -42,14 +47,25 @@ export function createProgress({write, now = Date.now, interval = 250, width = 2
       const t = now();
       if (t - last < interval) return;
       last = t;
-      drawn = true;
-      write(`\r\x1b[2K${render(state)}`);
+      shown = state;
+      write(`${ERASE}${render(state)}`);
+    },
+    /**
+     * Prints a log line without gluing it to the progress line: erases the line, calls `print`
+     * (which writes the log line and its newline), then draws the progress again below it.
+     */
+    above(print: () => void): void {
+      if (shown === undefined) return print();
+      write(ERASE);
+      print();
+      write(`${ERASE}${render(shown)}`);
     },
     done(): void {
-      if (drawn) write('\r\x1b[2K');
-      drawn = false;
+      if (shown !== undefined) write(ERASE);
+      shown = undefined;
     },
   };
 }
+
 
 export type Progress = ReturnType<typeof createProgress>;

@@ -10,18 +10,31 @@ const STOP_GRACE_MS = 1500;
  * the process ends with 130 within the grace period even if a download is still draining.
  */
 export function main(): void {
+  const args = process.argv.slice(2);
   const controller = new AbortController();
   const stop = () => {
     if (controller.signal.aborted) process.exit(EXIT.interrupted); // a second Ctrl-C: now
     controller.abort();
     setTimeout(() => {
-      process.stderr.write('kpi-stream: interrupted; nothing was written or committed\n');
+      process.stderr.write(logLine(args, 'kpi-stream: interrupted; nothing was written or committed') + '\n');
       process.exit(EXIT.interrupted);
     }, STOP_GRACE_MS).unref();
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  run(process.argv.slice(2), undefined, controller.signal).then(code => {
+  // Work an interrupt abandons (reads in flight, a closed worker pool's queue) may still reject;
+  // nobody waits for it any more, and it must not turn the 130 into a crash. Before an interrupt,
+  // an unhandled rejection stays what it is: a crash.
+  process.on('unhandledRejection', reason => {
+    if (!controller.signal.aborted) throw reason;
+  });
+  run(args, undefined, controller.signal).then(code => {
     process.exitCode = controller.signal.aborted ? EXIT.interrupted : code;
   });
+}
+
+/** An error line as the run's reporter would print it: JSON with `--log-format json`. */
+function logLine(args: readonly string[], message: string): string {
+  const json = args.some((arg, i) => arg === '--log-format=json' || (arg === '--log-format' && args[i + 1] === 'json'));
+  return json ? JSON.stringify({level: 'error', message, code: 'KPI_INTERRUPTED'}) : `error: ${message}`;
 }

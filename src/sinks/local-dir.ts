@@ -1,5 +1,5 @@
-import {mkdir, rename, rm, writeFile} from 'node:fs/promises';
-import {dirname, join, resolve, sep} from 'node:path';
+import {lstat, mkdir, realpath, rename, rm, writeFile} from 'node:fs/promises';
+import {basename, dirname, join, resolve, sep} from 'node:path';
 import {KpiError} from '../errors.js';
 
 /** A finished output file: its path inside the target dataset and its bytes. */
@@ -11,18 +11,26 @@ export interface OutputFile {
 /**
  * Writes each file under `outDir` atomically: a temp file beside it, then a rename, so an
  * interrupted run leaves either the old file or the new one, never half of one. Refuses any path
- * that would land outside `outDir`.
+ * that would land outside `outDir`, by its name (`..`) or through a symlinked folder inside
+ * `outDir`; every path is checked before the first file is written.
  */
 export async function writeLocalFiles(outDir: string, files: readonly OutputFile[]): Promise<string[]> {
   const root = resolve(outDir);
+  const targets = files.map(file => ({file, target: safeJoin(root, file.path)}));
+  if (targets.length === 0) return [];
+  await mkdir(root, {recursive: true});
+  const realRoot = await realpath(root);
+  for (const {file, target} of targets) await checkRealFolder(realRoot, dirname(target), file.path);
   const written: string[] = [];
-  for (const file of files) {
-    const target = safeJoin(root, file.path);
+  for (const {file, target} of targets) {
     await mkdir(dirname(target), {recursive: true});
-    const temp = `${target}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+    // Checked again now that the folders exist: one may have been swapped for a link meanwhile.
+    const folder = await checkRealFolder(realRoot, dirname(target), file.path);
+    const temp = join(folder, `.${basename(target)}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`);
     try {
-      await writeFile(temp, file.content);
-      await rename(temp, target);
+      // `wx`: never write through something already at the temp name.
+      await writeFile(temp, file.content, {flag: 'wx'});
+      await rename(temp, join(folder, basename(target)));
     } catch (error) {
       await rm(temp, {force: true});
       throw new KpiError('KPI_UPLOAD_FAILED', `cannot write ${target}: ${(error as Error).message}`);
@@ -39,4 +47,22 @@ export function safeJoin(root: string, relative: string): string {
     throw new KpiError('KPI_OPTION_INVALID', `refusing to write ${relative}: outside the output folder ${root}`);
   }
   return target;
+}
+
+/**
+ * Where `folder` really is (its deepest existing part, links resolved); an error when that is
+ * outside `realRoot`. Returns the real path of `folder` when it exists.
+ */
+async function checkRealFolder(realRoot: string, folder: string, relative: string): Promise<string> {
+  let existing = folder;
+  while (!(await lstat(existing).then(() => true, () => false)) && dirname(existing) !== existing) existing = dirname(existing);
+  // A link that leads nowhere (yet) is refused too: mkdir would follow it.
+  const real = await realpath(existing).catch(() => undefined);
+  if (real === undefined || (real !== realRoot && !real.startsWith(realRoot + sep))) {
+    throw new KpiError(
+      'KPI_OPTION_INVALID',
+      `refusing to write ${relative}: ${existing} leads to ${real ?? 'nowhere'}, outside the output folder ${realRoot}; remove that link or choose another --out-dir`,
+    );
+  }
+  return existing === folder ? real : join(real, folder.slice(existing.length));
 }
