@@ -48,13 +48,13 @@ export function hourPrefilter(plan: BucketPlan, allowed: ReadonlySet<number> | n
   };
   return bytes => {
     const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    if (hidesCandidates(buf)) return true;
     for (const token of tokens) {
       for (let at = buf.indexOf(token); at >= 0; at = buf.indexOf(token, at + 1)) {
+        // In a backfill the first timestamp usually answers, after a few bytes.
         if (candidateMayReach(buf, at, dates, reaches)) return true;
       }
     }
-    return false;
+    return hidesCandidates(buf);
   };
 }
 
