@@ -61,6 +61,8 @@ export interface Row {
   /** 'same' (bytes equal the reference's), 'reference' (is the reference), 'n/a', or the difference. */
   check: string;
   note?: string;
+  /** 1-minute load average when the row was measured: other work on the machine skews it. */
+  load: number;
 }
 
 interface Target {
@@ -135,6 +137,7 @@ function row(name: string, tool: string, runs: Measured[], inputBytes: number, c
     rssMb: rss.length ? Math.max(...rss) : null,
     check,
     ...(note ? {note} : {}),
+    load: loadavg()[0]!,
   };
 }
 
@@ -230,7 +233,7 @@ function hugeCase(s: Settings, rows: Row[]): void {
     try {
       runs.push(kpiStream(big.dir, hours, out));
     } catch (error) {
-      rows.push({case: 'huge', tool: 'kpi-stream', seconds: NaN, runs: [], inputBytes: big.bytes, mbPerS: NaN, rssMb: null, check: `FAILED: ${(error as Error).message.split('\n').slice(0, 3).join(' ')}`});
+      rows.push({case: 'huge', tool: 'kpi-stream', seconds: NaN, runs: [], inputBytes: big.bytes, mbPerS: NaN, rssMb: null, check: `FAILED: ${(error as Error).message.split('\n').slice(0, 3).join(' ')}`, load: loadavg()[0]!});
       return;
     }
     check = `${countFiles(out)} CSV (the reference cannot load it)`;
@@ -242,7 +245,7 @@ function hugeCase(s: Settings, rows: Row[]): void {
 function streamJsonCase(corpus: BenchCorpus, rows: Row[]): void {
   const measured = measure(process.execPath, [STREAM_JSON, corpus.dir]);
   for (const r of JSON.parse(measured.stdout) as Array<{tool: string; seconds: number; bytes: number; note: string}>) {
-    rows.push({case: 'stream-json (largest row)', tool: r.tool, seconds: r.seconds, runs: [r.seconds], inputBytes: r.bytes, mbPerS: r.bytes / MB / r.seconds, rssMb: null, check: 'n/a', note: r.note});
+    rows.push({case: 'stream-json (largest row)', tool: r.tool, seconds: r.seconds, runs: [r.seconds], inputBytes: r.bytes, mbPerS: r.bytes / MB / r.seconds, rssMb: null, check: 'n/a', note: r.note, load: loadavg()[0]!});
   }
 }
 
@@ -272,7 +275,7 @@ function targets(rows: Row[]): Target[] {
 }
 
 function table(rows: Row[]): string {
-  const header = ['case', 'tool', 'wall s (median)', 'input MB', 'MB/s', 'peak RSS MB', 'ratio', 'output'];
+  const header = ['case', 'tool', 'wall s (median)', 'input MB', 'MB/s', 'peak RSS MB', 'ratio', 'load', 'output'];
   const lines = rows.map(r => [
     r.case,
     r.tool,
@@ -281,6 +284,7 @@ function table(rows: Row[]): string {
     Number.isFinite(r.mbPerS) ? r.mbPerS.toFixed(0) : '-',
     r.rssMb === null ? '-' : r.rssMb.toFixed(0),
     r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}x vs ${r.baseline}`,
+    r.load.toFixed(1),
     r.check + (r.note ? ` (${r.note})` : ''),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map(l => l[i]!.length)));
