@@ -52,7 +52,8 @@ export class Reporter {
   /** A file the reference skips as well (invalid content): counted, reported, the run goes on. */
   skip(file: string, reason: string): void {
     this.counts.filesSkipped++;
-    const kind = reason.replace(/\s*[(:].*$/, '').replace(/\d+(-\d+)?/g, 'N');
+    // Numbers that vary per file become N; a number inside a word (UTF-8) stays.
+    const kind = reason.replace(/\s*[(:].*$/, '').replace(/(?<![\w-])\d+(-\d+)?(?![\w-])/g, 'N');
     this.skippedByReason.set(kind, (this.skippedByReason.get(kind) ?? 0) + 1);
     this.warn({code: 'file_skipped', file, message: `skipped: ${reason}`});
   }
@@ -96,7 +97,16 @@ export class Reporter {
     if (this.options.format === 'json') {
       this.options.write(JSON.stringify({level, message, ...fields}, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
     } else {
-      this.options.write(level === 'summary' || level === 'info' || level === 'debug' ? message : `${level}: ${message}`);
+      this.options.write(oneLine(level === 'summary' || level === 'info' || level === 'debug' ? message : `${level}: ${message}`));
     }
   }
+}
+
+/**
+ * A text log line as one line of plain text: control characters (a line break or a terminal
+ * escape in a file name, say) are written as escapes, so no name can forge a log line or drive
+ * the terminal.
+ */
+export function oneLine(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f-\x9f]/g, c => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
 }

@@ -382,25 +382,28 @@ describe('interrupts', () => {
   }, 300_000);
 
   /**
-   * Whether the process has handlers for SIGINT and SIGTERM (Linux: `SigCgt` in /proc); true where
-   * that cannot be read, after a second.
+   * Preloaded into the child: says "ready" on fd 3 once the CLI listens for SIGINT and SIGTERM
+   * (Node catches both from the start, so /proc cannot tell; a signal before that kills it).
    */
-  async function handlersInstalled(pid: number, since: number): Promise<boolean> {
-    try {
-      const mask = BigInt(`0x${/^SigCgt:\s*([0-9a-f]+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]}`);
-      return (mask & (1n << 1n)) !== 0n && (mask & (1n << 14n)) !== 0n;
-    } catch {
-      return performance.now() - since > 1000;
-    }
+  const READY_HOOK = `const {writeSync} = require('node:fs');
+const timer = setInterval(() => {
+  if (process.listenerCount('SIGINT') > 0 && process.listenerCount('SIGTERM') > 0) {
+    clearInterval(timer);
+    writeSync(3, 'ready\\n');
   }
+}, 5);
+timer.unref();
+`;
 
-  /** Starts the CLI on the big corpus; once it handles signals and 0.5 s have passed, signals it. */
+  /** Starts the CLI on the big corpus; once it listens for signals and 0.5 s have passed, signals it. */
   async function interrupted(signal: NodeJS.Signals, extra: string[]) {
     expect(existsSync(join(REPO, 'dist', 'src', 'cli', 'main.js')), 'run `npm run build` first').toBe(true);
     const out = outDir();
     const began = performance.now();
-    const child = spawn(process.execPath, [CLI, ...local(big, '--from', '2026-04-20T00', '--to', '2026-04-25T00', '--out-dir', out, ...extra)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const hook = join(scratch, 'ready-hook.cjs');
+    writeFileSync(hook, READY_HOOK);
+    const child = spawn(process.execPath, ['--require', hook, CLI, ...local(big, '--from', '2026-04-20T00', '--to', '2026-04-25T00', '--out-dir', out, ...extra)], {
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
       env: envWithoutTokens([...TOKEN_VARIABLES]),
     });
     let stderr = '';
@@ -411,8 +414,10 @@ describe('interrupts', () => {
     );
     child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
     let ended = false;
+    let ready = false;
     void exited.then(() => void (ended = true));
-    while (!ended && (performance.now() - began < 500 || !(await handlersInstalled(child.pid!, began)))) await new Promise(r => setTimeout(r, 20));
+    (child.stdio[3] as Readable).on('data', () => void (ready = true));
+    while (!ended && (performance.now() - began < 500 || !ready)) await new Promise(r => setTimeout(r, 10));
     expect(ended, `the run ended before it was interrupted:\n${stderr}`).toBe(false);
     const sentAt = performance.now();
     child.kill(signal);
@@ -477,6 +482,16 @@ describe('safe paths', () => {
     expect(filesIn(out)).toEqual([`daily/${DAY}.csv`]);
     const summary = result.lines.map(json).find(l => l.level === 'summary')!;
     expect(summary.filesRead).toBe(cleanDayFiles + 6);
+  });
+
+  it('a file name with a line break or a terminal escape cannot forge a log line or drive the terminal', async () => {
+    const dir = join(scratch, `names-${dirs++}`);
+    mkdirSync(join(dir, 'sessions', DAY), {recursive: true});
+    writeFileSync(join(dir, 'sessions', DAY, 'x\nerror: all good\x1b[2J.jsonl'), 'not json');
+    const result = await cli(local(dir, ...DAILY, '--out-dir', outDir()));
+    expect(result.code).toBe(0);
+    expect(result.lines).toEqual([`warn: sessions/${DAY}/x\\nerror: all good\\x1b[2J.jsonl: skipped: row is not valid JSON: Expecting value (char 0)`, expect.stringMatching(/^kpi-stream: 1 files listed/)]);
+    for (const line of result.lines) expect(line).not.toMatch(/[\x00-\x1f]/);
   });
 
   it('unsafePath passes plain paths below the folder and names what is wrong with the rest', () => {

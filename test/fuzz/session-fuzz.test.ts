@@ -94,40 +94,56 @@ afterAll(async () => {
 // ---------------------------------------------------------------------------------------------
 // readSession in a watched worker thread
 
-/** readSession in a worker thread that is ended (and the read failed) when it takes HANG_MS. */
+/**
+ * readSession in worker threads that are ended (and the read failed) when a read takes HANG_MS;
+ * with or without the hourly prefilter (src/prefilter.ts), which the CLI uses unless --strict.
+ */
 class Watchdog {
-  private pool = new SessionPool({threads: 2});
+  private pools = new Map<boolean, SessionPool>();
 
-  async read(bytes: Uint8Array, plan: BucketPlan, allowed: ReadonlySet<number> | null, streamAbove: number): Promise<SessionResult> {
+  async read(bytes: Uint8Array, plan: BucketPlan, allowed: ReadonlySet<number> | null, streamAbove: number, prefilter = false): Promise<SessionResult> {
     const input = {seq: 0, name: NAME, folder: null, ref: {kind: 'bytes' as const, bytes}};
+    let pool = this.pools.get(prefilter);
+    if (!pool) this.pools.set(prefilter, (pool = new SessionPool({threads: 2, prefilter})));
     let timer: NodeJS.Timeout | undefined;
     const hang = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`readSession hung: no result within ${HANG_MS} ms for ${bytes.length} bytes`)), HANG_MS);
     });
     try {
-      return await Promise.race([this.pool.read(input, {plan, allowed, streamAbove}), hang]);
+      return await Promise.race([pool.read(input, {plan, allowed, streamAbove}), hang]);
     } catch (error) {
-      // A hung worker cannot be reused: end it, start afresh, report.
-      await this.pool.close();
-      this.pool = new SessionPool({threads: 2});
+      // A hung worker cannot be reused: end it (a fresh pool starts on the next read), report.
+      this.pools.delete(prefilter);
+      await pool.close();
       throw error;
     } finally {
       clearTimeout(timer);
     }
   }
 
-  close(): Promise<void> {
-    return this.pool.close();
+  async close(): Promise<void> {
+    await Promise.all([...this.pools.values()].map(pool => pool.close()));
   }
 }
 
 /**
  * Reads `bytes` whole and streamed under a plan; checks the result is well formed, names the
- * file in every warning, and is the same on both paths (the CLI picks one by size).
+ * file in every warning, and is the same on both paths (the CLI picks one by size). Hourly, also
+ * through the prefilter: it may pass a file over (an empty result) only if the file reaches none
+ * of the hours, and must otherwise give the same result.
  */
 async function readBothWays(bytes: Uint8Array, which: number): Promise<SessionResult> {
   const {plan, allowed} = PLANS[which % PLANS.length];
-  const [whole, streamed] = await Promise.all([watchdog.read(bytes, plan, allowed, Infinity), watchdog.read(bytes, plan, allowed, 0)]);
+  const [whole, streamed, filtered] = await Promise.all([
+    watchdog.read(bytes, plan, allowed, Infinity),
+    watchdog.read(bytes, plan, allowed, 0),
+    plan.kind === 'hourly' ? watchdog.read(bytes, plan, allowed, Infinity, true) : undefined,
+  ]);
+  if (filtered) {
+    const passedOver = filtered.skipped === undefined && filtered.contributions.length === 0 && filtered.warnings.length === 0 && filtered.events === 0;
+    if (passedOver) expect(whole.contributions, 'the prefilter passed over a file that reaches a requested hour').toEqual([]);
+    else expect(comparableResult(filtered), 'prefiltered and plain reads agree').toEqual(comparableResult(whole));
+  }
   tally.reads++;
   for (const result of [whole, streamed]) {
     for (const w of result.warnings) {
