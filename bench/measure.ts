@@ -17,6 +17,8 @@ export interface Measured {
   seconds: number;
   /** Peak resident set size in MB (GNU time's maximum RSS), or null without GNU time. */
   rssMb: number | null;
+  /** CPU seconds, user + system (GNU time), or null without it: less skewed by other load than wall time. */
+  cpuSeconds: number | null;
   stdout: string;
   stderr: string;
 }
@@ -25,7 +27,7 @@ export interface Measured {
 export function measure(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Measured {
   const scratch = mkdtempSync(join(tmpdir(), 'kpi-bench-time-'));
   const timeFile = join(scratch, 'time');
-  const [file, argv] = hasGnuTime ? [GNU_TIME, ['-f', '%M', '-o', timeFile, command, ...args]] : [command, args];
+  const [file, argv] = hasGnuTime ? [GNU_TIME, ['-f', '%M %U %S', '-o', timeFile, command, ...args]] : [command, args];
   const began = performance.now();
   const result = spawnSync(file, argv, {env: {...process.env, ...env}, maxBuffer: 1 << 28});
   const seconds = (performance.now() - began) / 1000;
@@ -33,8 +35,14 @@ export function measure(command: string, args: string[], env: NodeJS.ProcessEnv 
     const stderr = result.stderr?.toString() ?? '';
     if (result.error) throw result.error;
     if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.status ?? result.signal}:\n${stderr.slice(-4000)}`);
-    const rssKb = hasGnuTime ? Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop()) : NaN;
-    return {seconds, rssMb: Number.isFinite(rssKb) ? rssKb / 1024 : null, stdout: result.stdout.toString(), stderr};
+    const [rssKb, user, system] = hasGnuTime ? readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number) : [];
+    return {
+      seconds,
+      rssMb: rssKb !== undefined && Number.isFinite(rssKb) ? rssKb / 1024 : null,
+      cpuSeconds: user !== undefined && system !== undefined && Number.isFinite(user + system) ? user + system : null,
+      stdout: result.stdout.toString(),
+      stderr,
+    };
   } finally {
     rmSync(scratch, {recursive: true, force: true});
   }

@@ -55,6 +55,8 @@ export interface Row {
   mbPerS: number;
   /** Highest peak RSS over the runs, MB. */
   rssMb: number | null;
+  /** Median CPU seconds (user + system) over the runs. */
+  cpuSeconds: number | null;
   /** What `ratio` compares with, and baseline seconds / these seconds (> 1: faster). */
   baseline?: string;
   ratio?: number;
@@ -127,6 +129,7 @@ function foldersFor(fromDay: string, days: number): string[] {
 function row(name: string, tool: string, runs: Measured[], inputBytes: number, check: string, note?: string): Row {
   const seconds = median(runs.map(r => r.seconds));
   const rss = runs.map(r => r.rssMb).filter((v): v is number => v !== null);
+  const cpu = runs.map(r => r.cpuSeconds).filter((v): v is number => v !== null);
   return {
     case: name,
     tool,
@@ -135,6 +138,7 @@ function row(name: string, tool: string, runs: Measured[], inputBytes: number, c
     inputBytes,
     mbPerS: inputBytes / MB / seconds,
     rssMb: rss.length ? Math.max(...rss) : null,
+    cpuSeconds: cpu.length ? median(cpu) : null,
     check,
     ...(note ? {note} : {}),
     load: loadavg()[0]!,
@@ -233,7 +237,7 @@ function hugeCase(s: Settings, rows: Row[]): void {
     try {
       runs.push(kpiStream(big.dir, hours, out));
     } catch (error) {
-      rows.push({case: 'huge', tool: 'kpi-stream', seconds: NaN, runs: [], inputBytes: big.bytes, mbPerS: NaN, rssMb: null, check: `FAILED: ${(error as Error).message.split('\n').slice(0, 3).join(' ')}`, load: loadavg()[0]!});
+      rows.push({case: 'huge', tool: 'kpi-stream', seconds: NaN, runs: [], inputBytes: big.bytes, mbPerS: NaN, rssMb: null, cpuSeconds: null, check: `FAILED: ${(error as Error).message.split('\n').slice(0, 3).join(' ')}`, load: loadavg()[0]!});
       return;
     }
     check = `${countFiles(out)} CSV (the reference cannot load it)`;
@@ -245,7 +249,7 @@ function hugeCase(s: Settings, rows: Row[]): void {
 function streamJsonCase(corpus: BenchCorpus, rows: Row[]): void {
   const measured = measure(process.execPath, [STREAM_JSON, corpus.dir]);
   for (const r of JSON.parse(measured.stdout) as Array<{tool: string; seconds: number; bytes: number; note: string}>) {
-    rows.push({case: 'stream-json (largest row)', tool: r.tool, seconds: r.seconds, runs: [r.seconds], inputBytes: r.bytes, mbPerS: r.bytes / MB / r.seconds, rssMb: null, check: 'n/a', note: r.note, load: loadavg()[0]!});
+    rows.push({case: 'stream-json (largest row)', tool: r.tool, seconds: r.seconds, runs: [r.seconds], inputBytes: r.bytes, mbPerS: r.bytes / MB / r.seconds, rssMb: null, cpuSeconds: null, check: 'n/a', note: r.note, load: loadavg()[0]!});
   }
 }
 
@@ -275,11 +279,12 @@ function targets(rows: Row[]): Target[] {
 }
 
 function table(rows: Row[]): string {
-  const header = ['case', 'tool', 'wall s (median)', 'input MB', 'MB/s', 'peak RSS MB', 'ratio', 'load', 'output'];
+  const header = ['case', 'tool', 'wall s (median)', 'cpu s', 'input MB', 'MB/s', 'peak RSS MB', 'ratio', 'load', 'output'];
   const lines = rows.map(r => [
     r.case,
     r.tool,
     Number.isFinite(r.seconds) ? r.seconds.toFixed(2) : '-',
+    r.cpuSeconds === null ? '-' : r.cpuSeconds.toFixed(2),
     (r.inputBytes / MB).toFixed(0),
     Number.isFinite(r.mbPerS) ? r.mbPerS.toFixed(0) : '-',
     r.rssMb === null ? '-' : r.rssMb.toFixed(0),
