@@ -382,17 +382,22 @@ describe('interrupts', () => {
   }, 300_000);
 
   /**
-   * Preloaded into the child: says "ready" on fd 3 once the CLI listens for SIGINT and SIGTERM
-   * (Node catches both from the start, so /proc cannot tell; a signal before that kills it).
+   * Preloaded into the child: says "ready" on fd 3 once the CLI's own SIGTERM handler is installed
+   * (after its SIGINT one), i.e. once main() runs. Node catches both signals from the start, and
+   * bin/kpi-stream installs one-shot handlers while the modules load, so neither /proc nor a
+   * listener count tells; only a persistent (not `once`) handler does.
    */
   const READY_HOOK = `const {writeSync} = require('node:fs');
-const timer = setInterval(() => {
-  if (process.listenerCount('SIGINT') > 0 && process.listenerCount('SIGTERM') > 0) {
-    clearInterval(timer);
-    writeSync(3, 'ready\\n');
+const on = process.on;
+let told = false;
+process.on = function (type, listener) {
+  const result = on.call(this, type, listener);
+  if (!told && type === 'SIGTERM' && typeof listener.listener !== 'function') {
+    told = true;
+    setImmediate(() => writeSync(3, 'ready\\n'));
   }
-}, 5);
-timer.unref();
+  return result;
+};
 `;
 
   /** Starts the CLI on the big corpus; once it listens for signals and 0.5 s have passed, signals it. */
