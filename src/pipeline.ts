@@ -117,7 +117,11 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
 function untilDoneOrAborted(work: Promise<unknown>, signal?: AbortSignal): Promise<unknown> {
   if (!signal) return work;
   return new Promise((resolve, reject) => {
-    if (signal.aborted) return resolve(undefined);
+    if (signal.aborted) {
+      // Nobody waits for the abandoned work any more: its failures must not go unhandled.
+      work.catch(() => undefined);
+      return resolve(undefined);
+    }
     const onAbort = () => resolve(undefined);
     signal.addEventListener('abort', onAbort, {once: true});
     work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));

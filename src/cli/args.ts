@@ -52,7 +52,7 @@ export interface CliArgs {
   logFormat: 'text' | 'json';
 }
 
-const EXAMPLE = 'Example usage: kpi-stream --source-dir ./data --from 2026-04-20T00 --to 2026-04-27T00 --out-dir ./out';
+export const EXAMPLE = 'Example usage: kpi-stream --source-dir ./data --from 2026-04-20T00 --to 2026-04-27T00 --out-dir ./out';
 
 /** Thrown by `check` for a bad flag combination; the CLI prints it with an example and exits 1. */
 export class UsageError extends Error {}

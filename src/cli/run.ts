@@ -1,5 +1,5 @@
 import {availableParallelism} from 'node:os';
-import {buildArgv, check, UsageError, type CliArgs} from './args.js';
+import {buildArgv, check, EXAMPLE, UsageError, type CliArgs} from './args.js';
 import {hourStart, folderBuckets, hourIndex, type BucketPlan} from '../buckets.js';
 import {EXIT, exitCodeFor, KpiError} from '../errors.js';
 import {combinedCsv, outputFiles, runPipeline} from '../pipeline.js';
@@ -10,7 +10,7 @@ import {stdinRows} from '../sources/stdin-rows.js';
 import {formatDate, parseIsoDate, parseIsoDateTime, type IsoDateTime} from '../time/iso.js';
 import type {InputRef, SessionInput} from '../types.js';
 import {resolveHubUrl, resolveToken, type HubOptions} from '../hub/config.js';
-import {createProgress} from '../progress.js';
+import {createProgress, type Progress} from '../progress.js';
 import {prefiltered} from '../prefilter.js';
 import {SessionPool} from '../workers/pool.js';
 
@@ -41,32 +41,55 @@ const processIo = (): CliIo => ({
 export async function run(args: string[], io: CliIo = processIo(), signal?: AbortSignal): Promise<number> {
   let argv: CliArgs;
   let helpShown = false;
+  let parseError: Error | undefined;
+  // Until the flags parse, the format is what the arguments say (`--log-format json`).
+  let format: 'text' | 'json' = args.some((a, i) => a === '--log-format=json' || (a === '--log-format' && args[i + 1] === 'json')) ? 'json' : 'text';
   try {
     const parser = buildArgv(args);
     const parsed = (await parser.parseAsync(args, {}, (err, _argv, output) => {
-      if (output) {
-        helpShown = !err;
-        (err ? io.stderr : io.stdout)(err ? output : output + '\n');
+      // yargs reports unknown flags and bad values here, and would go on with the defaults.
+      if (err) parseError = err;
+      else if (output) {
+        helpShown = true;
+        io.stdout(output + '\n');
       }
     })) as unknown as CliArgs;
     if (helpShown) return EXIT.ok;
+    if (parseError) throw new UsageError(`${usageMessage(parseError.message)}\n${EXAMPLE}\nRun kpi-stream --help for the options.`);
+    format = parsed.logFormat;
     check(parsed);
     argv = parsed;
   } catch (error) {
     if (helpShown) return EXIT.ok;
-    io.stderr(`kpi-stream: ${(error as Error).message}`);
-    if (!(error instanceof UsageError)) io.stderr('Run kpi-stream --help for the options.');
+    const message = `kpi-stream: ${(error as Error).message}${error instanceof UsageError ? '' : '\nRun kpi-stream --help for the options.'}`;
+    // Text keeps the example on its own line; JSON puts it all in one object.
+    if (format === 'json') new Reporter({format, write: io.stderr}).error(message, {code: 'KPI_OPTION_INVALID'});
+    else io.stderr(message);
     return EXIT.usage;
   }
-  const reporter = new Reporter({format: argv.logFormat, write: io.stderr, verbose: argv.verbose, quiet: argv.quiet});
+  let progress: Progress | undefined;
+  // Log lines go above the progress line, never glued to it.
+  const write = (line: string) => (progress ? progress.above(() => io.stderr(line)) : io.stderr(line));
+  const reporter = new Reporter({format: argv.logFormat, write, verbose: argv.verbose, quiet: argv.quiet});
   try {
-    return await execute(argv, io, reporter, signal);
+    return await execute(argv, io, reporter, signal, p => void (progress = p));
   } catch (error) {
     const code = exitCodeFor(error);
-    reporter.error(`kpi-stream: ${(error as Error).message}`, error instanceof KpiError ? {code: error.code} : {});
-    if (argv.verbose && error instanceof Error && error.stack) io.stderr(error.stack);
+    // A stack only for what was not expected, and inside the JSON object under --log-format json.
+    const stack = argv.verbose && !(error instanceof KpiError) && error instanceof Error ? error.stack : undefined;
+    const fields = {...(error instanceof KpiError && {code: error.code}), ...(stack && argv.logFormat === 'json' && {stack})};
+    reporter.error(`kpi-stream: ${(error as Error).message}`, fields);
+    if (stack && argv.logFormat === 'text') io.stderr(stack);
     return code;
   }
+}
+
+/** A yargs complaint as a usage message; a token flag gets told where a token goes. */
+function usageMessage(message: string): string {
+  if (/\btoken\b/.test(message) && !/token-file/.test(message)) {
+    return 'the Hub token is never taken as an argument (it would show in `ps`): set HF_TOKEN (or HF_KPI_WRITE_TOKEN) or pass --token-file FILE';
+  }
+  return message.replace(/\s+/g, ' ').trim();
 }
 
 const DEFAULT_SOURCE = 'smolagents/ml-intern-sessions';
@@ -79,7 +102,7 @@ interface Inputs {
   allowedFor(input: SessionInput): ReadonlySet<number> | null;
 }
 
-async function execute(argv: CliArgs, io: CliIo, reporter: Reporter, signal?: AbortSignal): Promise<number> {
+async function execute(argv: CliArgs, io: CliIo, reporter: Reporter, signal: AbortSignal | undefined, showProgress: (p: Progress | undefined) => void): Promise<number> {
   const plan = planBuckets(argv, io.now());
   const fromHub = argv.sourceDir === undefined && !argv.stdin;
   const toHub = argv.target !== undefined || fromHub;
@@ -87,6 +110,7 @@ async function execute(argv: CliArgs, io: CliIo, reporter: Reporter, signal?: Ab
   const hub = fromHub || toHub ? {hubUrl: resolveHubUrl(argv.hubUrl, io.env), token: await resolveToken(io.env, argv.tokenFile), retries: argv.retries, signal} : undefined;
   const source = await openInputs(argv, io, plan, reporter, hub);
   const progress = io.stderrIsTTY && !argv.quiet && argv.logFormat === 'text' ? createProgress({write: io.stderrRaw}) : undefined;
+  showProgress(progress);
   const threads = argv.threads ?? availableParallelism();
   // Hub inputs wait on the network: let each worker download several at once.
   // --strict must parse every file to see each malformed one: no prefilter (see prefilter.ts).
@@ -98,6 +122,7 @@ async function execute(argv: CliArgs, io: CliIo, reporter: Reporter, signal?: Ab
     result = await runPipeline({plan, ...source, concurrency: argv.concurrency, reporter, progress, signal, reader});
   } finally {
     progress?.done();
+    showProgress(undefined);
     await pool?.close();
   }
   if (result.failed.length) {

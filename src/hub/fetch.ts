@@ -134,7 +134,15 @@ export function hubError(code: KpiErrorCode, what: string, error: unknown, hub: 
   const why = status !== undefined ? `HTTP ${status}: ${(error as Error).message}` : networkReason(error);
   const retried = status === undefined ? error instanceof TypeError : isRetryable(status);
   const tries = retried ? ` ${afterRetries(hub.retries)}` : '';
-  return new KpiError(code, redact(`${what}: ${why}${tries}`, hub.token), {...context, ...(status !== undefined && {status})});
+  return new KpiError(code, redact(`${what}: ${why}${tries}${hint(status, hub)}`, hub.token), {...context, ...(status !== undefined && {status})});
+}
+
+/** What a person can do about a failure: where the Hub was, or which token was refused. */
+function hint(status: number | undefined, hub: HubOptions): string {
+  if (status === 401 || status === 403) return '. Check the token (HF_KPI_WRITE_TOKEN, HF_TOKEN, ... or --token-file): it needs read access to the source and write access to the target';
+  if (status === undefined) return `. Is the Hub at ${hub.hubUrl} reachable? Set --hub-url or HF_ENDPOINT if it lives elsewhere`;
+  if (status >= 500 || status === 429) return '. The Hub is failing or busy: run the same hours again later';
+  return '';
 }
 
 /**

@@ -3,10 +3,6 @@
  * the progress line, interrupts, safe paths, the token on failing Hub runs, and error messages
  * that say what failed and what to do. Through `run()` with a CliIo of strings, and as child
  * processes where signals or the real process matter (`npm run build` first).
- *
- * Tests marked `it.fails` pin bugs in files this suite's author could not change (src/cli/run.ts,
- * src/parse/row-stream.ts): they pass while the bug is there and fail once it is fixed, which is
- * the cue to turn them into plain `it`.
  */
 
 import {spawn} from 'node:child_process';
@@ -167,7 +163,7 @@ describe('exit codes', () => {
 
   // BUG (src/cli/run.ts): yargs reports unknown flags and bad choices through the parse callback,
   // which only prints them; run() then goes on with the defaults and exits 0.
-  it.fails.each([
+  it.each([
     {flags: ['--frm', `${DAY}T00`], names: 'frm'},
     {flags: ['--log-format', 'xml'], names: 'log-format'},
   ])('1 for the unknown or invalid $flags, naming $names, and nothing run', async ({flags, names}) => {
@@ -276,7 +272,7 @@ describe('--log-format json', () => {
 
   // BUG (src/cli/run.ts): a usage error from check() is printed as text although the flags
   // parsed (the format is known), and --verbose prints an error's stack as raw lines.
-  it.fails('also for a usage error and for --verbose stacks', async () => {
+  it('also for a usage error and for --verbose stacks', async () => {
     const usage = await cli(local(cleanDir, '--out-dir', outDir(), '--concurrency', '0', '--log-format', 'json'));
     expect(usage.code).toBe(1);
     usage.lines.forEach(json);
@@ -364,7 +360,7 @@ describe('the progress line', () => {
   // BUG (src/cli/run.ts): the reporter writes warnings straight to stderr while the progress line
   // is drawn, so a warning is glued to the end of the progress text. Fix: route the reporter's
   // lines through `progress.above()` (src/progress.ts).
-  it.fails('never shares a terminal line with a warning', async () => {
+  it('never shares a terminal line with a warning', async () => {
     const result = await cli(local(mixedDir, ...DAILY, '--out-dir', outDir(), '--threads', '1', '--concurrency', '1', '--verbose'), {tty: true});
     const shown = screen(result.stderr).filter(Boolean);
     for (const line of shown) expect(line).not.toMatch(/files \|.*(warn|skipped)/);
@@ -560,9 +556,7 @@ describe('Hub runs that fail: what they say, and never the token', () => {
     expect(result.stderr).toContain(`cannot list sessions/${DAY}/ in dataset ${SOURCE}: ECONNREFUSED (after 1 retry)`);
   });
 
-  // GAP (src/hub/fetch.ts hubError, src/cli/run.ts): Hub failures name the folder and dataset but
-  // not the endpoint, and say nothing about what to do.
-  it.fails('Hub failures say where and what to do: the endpoint for a refused connection, the token for a 401', async () => {
+  it('Hub failures say where and what to do: the endpoint for a refused connection, the token for a 401', async () => {
     const url = await closedPort();
     const refused = await cli(hubDaily, {env: env(url)});
     expect(refused.stderr).toContain(url);
@@ -654,7 +648,7 @@ describe('Hub runs that fail: what they say, and never the token', () => {
 
   // BUG (src/cli/run.ts): `--token` is an unknown flag that yargs only reports; the run goes on
   // with the token from the environment. It must stop (exit 1) and say where a token goes.
-  it.fails('a token given as an argument: exit 1 saying to use HF_TOKEN or --token-file, the token not echoed', async () => {
+  it('a token given as an argument: exit 1 saying to use HF_TOKEN or --token-file, the token not echoed', async () => {
     const hub = await start();
     const result = await cli(['--daily-backfill', DAY, '--token', TOKEN], {env: env(hub)});
     expect(result.stderr).not.toContain(TOKEN);
