@@ -161,8 +161,6 @@ describe('exit codes', () => {
     expect(filesIn(join(scratch, `out-${dirs - 1}`))).toEqual([]);
   });
 
-  // BUG (src/cli/run.ts): yargs reports unknown flags and bad choices through the parse callback,
-  // which only prints them; run() then goes on with the defaults and exits 0.
   it.each([
     {flags: ['--frm', `${DAY}T00`], names: 'frm'},
     {flags: ['--log-format', 'xml'], names: 'log-format'},
@@ -270,8 +268,6 @@ describe('--log-format json', () => {
     expect(unwritable.lines.map(json).at(-1)).toMatchObject({level: 'error', code: 'KPI_UPLOAD_FAILED'});
   });
 
-  // BUG (src/cli/run.ts): a usage error from check() is printed as text although the flags
-  // parsed (the format is known), and --verbose prints an error's stack as raw lines.
   it('also for a usage error and for --verbose stacks', async () => {
     const usage = await cli(local(cleanDir, '--out-dir', outDir(), '--concurrency', '0', '--log-format', 'json'));
     expect(usage.code).toBe(1);
@@ -357,9 +353,6 @@ describe('the progress line', () => {
     expect(result.stderr).not.toContain('\r');
   });
 
-  // BUG (src/cli/run.ts): the reporter writes warnings straight to stderr while the progress line
-  // is drawn, so a warning is glued to the end of the progress text. Fix: route the reporter's
-  // lines through `progress.above()` (src/progress.ts).
   it('never shares a terminal line with a warning', async () => {
     const result = await cli(local(mixedDir, ...DAILY, '--out-dir', outDir(), '--threads', '1', '--concurrency', '1', '--verbose'), {tty: true});
     const shown = screen(result.stderr).filter(Boolean);
@@ -646,8 +639,6 @@ describe('Hub runs that fail: what they say, and never the token', () => {
     expect(result.stderr).toContain('dry run: would commit 1 file(s)');
   });
 
-  // BUG (src/cli/run.ts): `--token` is an unknown flag that yargs only reports; the run goes on
-  // with the token from the environment. It must stop (exit 1) and say where a token goes.
   it('a token given as an argument: exit 1 saying to use HF_TOKEN or --token-file, the token not echoed', async () => {
     const hub = await start();
     const result = await cli(['--daily-backfill', DAY, '--token', TOKEN], {env: env(hub)});
