@@ -1,16 +1,10 @@
 import {closeSync, fstatSync, openSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {KpiError} from './errors.js';
-import {readSession} from './session.js';
+import {readSession, STREAM_ABOVE} from './session.js';
 import {hourPrefilter} from './transforms/hour-prefilter.js';
 import type {InputRef} from './types.js';
 import type {SessionReader} from './workers/pool.js';
-
-/**
- * Local files up to this size are read whole to be prefiltered; larger ones go to the reader as
- * they are (it may stream them), unfiltered.
- */
-const PREFILTER_UP_TO = 64 << 20;
 
 /**
  * `read` (readSession by default) for hourly runs, without parsing the files that cannot reach a
@@ -22,8 +16,8 @@ export function prefiltered(read: SessionReader = readSession): SessionReader {
   return async (input, options) => {
     const mayReach = hourPrefilter(options.plan, options.allowed);
     if (!mayReach) return read(input, options);
-    const limit = Math.min(PREFILTER_UP_TO, (options as {streamAbove?: number}).streamAbove ?? Infinity);
-    const bytes = wholeBytes(input.ref, limit);
+    // Files the reader streams are not read whole here either: they go to it unfiltered.
+    const bytes = wholeBytes(input.ref, options.streamAbove ?? STREAM_ABOVE);
     if (!bytes) return read(input, options);
     if (!mayReach(bytes)) return {seq: input.seq, name: input.name, bytes: bytes.byteLength, events: 0, contributions: [], warnings: []};
     return read({...input, ref: {kind: 'bytes', bytes}}, options);
