@@ -12,14 +12,21 @@ import type {SessionReader} from './workers/pool.js';
  * nothing, as its parse would have. Not being parsed, a malformed row in it is not reported as
  * skipped, nor its coerced values as warnings: `--strict` runs read without the prefilter.
  */
+/**
+ * Local files up to this size are read whole to be prefiltered (one at a time per thread, and
+ * dropped before a large one is parsed); larger ones go to the reader unfiltered.
+ */
+const PREFILTER_UP_TO = 64 << 20;
+
 export function prefiltered(read: SessionReader = readSession): SessionReader {
   return async (input, options) => {
     const mayReach = hourPrefilter(options.plan, options.allowed);
     if (!mayReach) return read(input, options);
-    // Files the reader streams are not read whole here either: they go to it unfiltered.
-    const bytes = wholeBytes(input.ref, options.streamAbove ?? STREAM_ABOVE);
+    const bytes = wholeBytes(input.ref, PREFILTER_UP_TO);
     if (!bytes) return read(input, options);
     if (!mayReach(bytes)) return {seq: input.seq, name: input.name, bytes: bytes.byteLength, events: 0, contributions: [], warnings: []};
+    // A file the reader streams is streamed from its source, not from this copy, which can go.
+    if (bytes.byteLength > (options.streamAbove ?? STREAM_ABOVE)) return read(input, options);
     return read({...input, ref: {kind: 'bytes', bytes}}, options);
   };
 }
