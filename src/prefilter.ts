@@ -1,9 +1,10 @@
-import {closeSync, fstatSync, openSync, readFileSync} from 'node:fs';
+import {closeSync, fstatSync, openSync, readSync} from 'node:fs';
 import {join} from 'node:path';
 import {KpiError} from './errors.js';
 import {readSession, STREAM_ABOVE} from './session.js';
+import {ScratchBuffers} from './sources/scratch.js';
 import {hourPrefilter} from './transforms/hour-prefilter.js';
-import type {InputRef} from './types.js';
+import type {SessionInput, SessionResult} from './types.js';
 import type {SessionReader} from './workers/pool.js';
 
 /**
@@ -11,43 +12,109 @@ import type {SessionReader} from './workers/pool.js';
  * requested hour (see hourPrefilter): such a file gives an empty result, read and contributing
  * nothing, as its parse would have. Not being parsed, a malformed row in it is not reported as
  * skipped, nor its coerced values as warnings: `--strict` runs read without the prefilter.
+ *
+ * Local files are read with blocking calls into reused buffers: the thread has nothing else to do
+ * meanwhile (a worker, or the main thread whose work is this parse), and the promise-based readFile
+ * cost about a tenth of the run in 512 KiB round trips, fresh buffers and their page faults. A file
+ * the reader streams (larger than its `streamAbove`) is prefiltered piece by piece, and streamed
+ * from disk again only when it may reach an hour.
  */
-/**
- * Local files up to this size are read whole to be prefiltered (one at a time per thread, and
- * dropped before a large one is parsed); larger ones go to the reader unfiltered.
- */
-const PREFILTER_UP_TO = 64 << 20;
-
 export function prefiltered(read: SessionReader = readSession): SessionReader {
+  const scratch = new ScratchBuffers(KEEP_BUFFERS);
   return async (input, options) => {
     const mayReach = hourPrefilter(options.plan, options.allowed);
     if (!mayReach) return read(input, options);
-    const bytes = wholeBytes(input.ref, PREFILTER_UP_TO);
-    if (!bytes) return read(input, options);
-    if (!mayReach(bytes)) return {seq: input.seq, name: input.name, bytes: bytes.byteLength, events: 0, contributions: [], warnings: []};
-    // A file the reader streams is streamed from its source, not from this copy, which can go.
-    if (bytes.byteLength > (options.streamAbove ?? STREAM_ABOVE)) return read(input, options);
-    return read({...input, ref: {kind: 'bytes', bytes}}, options);
+    const {ref} = input;
+    if (ref.kind === 'bytes') return mayReach(ref.bytes) ? read(input, options) : nothing(input, ref.bytes.byteLength);
+    if (ref.kind !== 'local') return read(input, options);
+    const streamAbove = options.streamAbove ?? STREAM_ABOVE;
+    const file = new LocalFile(join(ref.dir, ...ref.path.split('/')), ref.path);
+    let buffer: Buffer | undefined;
+    try {
+      if (file.size > streamAbove) {
+        const may = anyPieceMayReach(file, (buffer = scratch.take(PIECE_BYTES)), mayReach);
+        file.close();
+        return may ? await read(input, options) : nothing(input, file.size);
+      }
+      buffer = scratch.take(file.size);
+      const bytes = file.readAll(buffer);
+      file.close();
+      if (!mayReach(bytes)) return nothing(input, bytes.byteLength);
+      return await read({...input, ref: {kind: 'bytes', bytes}}, options);
+    } finally {
+      file.close();
+      // The read has finished with the bytes: its result holds none of them.
+      if (buffer) scratch.give(buffer);
+    }
   };
 }
 
+/** Buffers a thread keeps: as many as reads interleave in one thread, in practice. */
+const KEEP_BUFFERS = 4;
+/** Bytes a streamed file is prefiltered by at once. */
+const PIECE_BYTES = 1 << 20;
 /**
- * An input's bytes when they are in memory or a local file of at most `limit` bytes. The file is
- * read with one blocking call: the thread has nothing else to do meanwhile (a worker, or the main
- * thread whose work is this parse), and the promise-based readFile costs about a tenth of the run
- * in 512 KiB round trips and buffer churn.
+ * Bytes each piece repeats from the end of the one before, so that every candidate's opening
+ * `"YYYY` (and each escape hidesCandidates looks for) lies whole in some piece.
  */
-function wholeBytes(ref: InputRef, limit: number): Uint8Array | undefined {
-  if (ref.kind === 'bytes') return ref.bytes;
-  if (ref.kind !== 'local') return undefined;
-  let fd: number | undefined;
-  try {
-    fd = openSync(join(ref.dir, ...ref.path.split('/')), 'r');
-    if (fstatSync(fd).size > limit) return undefined;
-    return readFileSync(fd);
-  } catch (error) {
-    throw new KpiError('KPI_INPUT_UNREADABLE', (error as Error).message, {file: ref.path});
-  } finally {
-    if (fd !== undefined) closeSync(fd);
+const OVERLAP = 64;
+
+/**
+ * hourPrefilter's answer for the whole file, from overlapping pieces: true as soon as a piece may
+ * reach. Sound because a piece answers "no" for a candidate only on text it holds whole (its date,
+ * or its string up to the closing quote); a candidate cut short by a piece's edge answers "yes",
+ * and it is whole in the next piece.
+ */
+function anyPieceMayReach(file: LocalFile, buffer: Buffer, mayReach: (bytes: Uint8Array) => boolean): boolean {
+  for (let start = 0; ; start += buffer.length - OVERLAP) {
+    const got = file.readAt(buffer, start);
+    if (got > 0 && mayReach(buffer.subarray(0, got))) return true;
+    if (got < buffer.length) return false; // the end of the file
+  }
+}
+
+function nothing(input: SessionInput, bytes: number): SessionResult {
+  return {seq: input.seq, name: input.name, bytes, events: 0, contributions: [], warnings: []};
+}
+
+/** A local file read with blocking calls; errors are KPI_INPUT_UNREADABLE, as other reads'. */
+class LocalFile {
+  private fd: number | undefined;
+  readonly size: number;
+
+  constructor(path: string, private readonly name: string) {
+    this.fd = this.attempt(() => openSync(path, 'r'));
+    this.size = this.attempt(() => fstatSync(this.fd!).size);
+  }
+
+  /** Fills `buffer` from byte `position`; the bytes read (0 at the end). */
+  readAt(buffer: Buffer, position: number): number {
+    let got = 0;
+    for (;;) {
+      const n = this.attempt(() => readSync(this.fd!, buffer, got, buffer.length - got, position + got));
+      got += n;
+      if (n === 0 || got === buffer.length) return got;
+    }
+  }
+
+  /** The whole file in `buffer` (a view of it), up to the size it had when opened. */
+  readAll(buffer: Buffer): Buffer {
+    return buffer.subarray(0, this.readAt(buffer.subarray(0, this.size), 0));
+  }
+
+  close(): void {
+    if (this.fd === undefined) return;
+    const fd = this.fd;
+    this.fd = undefined;
+    closeSync(fd);
+  }
+
+  private attempt<T>(step: () => T): T {
+    try {
+      return step();
+    } catch (error) {
+      this.close();
+      throw new KpiError('KPI_INPUT_UNREADABLE', (error as Error).message, {file: this.name});
+    }
   }
 }

@@ -47,4 +47,26 @@ describe('prefiltered', () => {
     const daily = {plan: {kind: 'daily', day: '2026-04-25'} as BucketPlan, allowed: new Set([0])};
     expect(await read(input, daily)).toEqual(await readSession(input, daily));
   });
+
+  it('prefilters a file it would stream piece by piece, a timestamp across two pieces included', async () => {
+    // Pieces are 1 MiB: place the one in-hour timestamp so that it straddles the first boundary.
+    const big = (name: string, timestamp: string): SessionInput => {
+      const path = `sessions/2026-04-25/${name}`;
+      const event = (t: string, pad: number) => ({timestamp: t, event_type: 'tool_output', data: {output: 'x'.repeat(pad), success: true}});
+      const text = (pad: number) => JSON.stringify({session_id: name, events: JSON.stringify([event('2026-04-25T09:00:00', pad), event(timestamp, 1 << 20)])});
+      // Padding maps one to one into the file: move the timestamp to 2 bytes before the boundary.
+      const pad = 1000 + (1 << 20) - 2 - text(1000).indexOf(timestamp);
+      expect(text(pad).indexOf(timestamp)).toBe((1 << 20) - 2);
+      writeFileSync(join(dir, path), text(pad));
+      return {seq: 0, name: path, folder: '2026-04-25', ref: {kind: 'local', dir, path}};
+    };
+    const streamed = {...options, streamAbove: 1024};
+    const reaching = big('big-in-hour.jsonl', '2026-04-25T14:30:00');
+    expect((await read(reaching, streamed)).contributions).toHaveLength(1);
+    expect(await read(reaching, streamed)).toEqual(await readSession(reaching, streamed));
+    const other = big('big-other-hour.jsonl', '2026-04-25T09:30:00');
+    const result = await read(other, streamed);
+    expect(result).toMatchObject({contributions: [], events: 0});
+    expect(result.bytes).toBeGreaterThan(2 << 20);
+  });
 });

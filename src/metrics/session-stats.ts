@@ -18,6 +18,17 @@ export const FLAVOR_GPUS: Readonly<Record<string, number>> = {
 
 const SUCCEEDED = new Set(['completed', 'succeeded', 'success']);
 
+/**
+ * Every key whose value a KPI reads, at any depth of an event (time-window reads `timestamp`, the
+ * rest is read below). Long strings under any other key are shortened before parsing (see
+ * bulk-strings.ts): a key read here and missing from this set would see a shortened value.
+ */
+export const EVENT_KEYS_READ: ReadonlySet<string> = new Set([
+  'timestamp', 'event_type', 'data',
+  'prompt_tokens', 'completion_tokens', 'cache_read_tokens', 'cache_creation_tokens', 'cost_usd',
+  'success', 'rating', 'flavor', 'final_status', 'wall_time_s', 'source',
+]);
+
 /** Where a coerced value is reported; `exact` says whether numbers may be ints (JSON.parse). */
 export interface EventContext {
   exact: boolean;

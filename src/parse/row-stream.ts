@@ -25,6 +25,9 @@ import {isDict, type PyValue} from '../py/value.js';
 import {pyTruthy} from '../py/convert.js';
 import {isPyWhitespace} from '../py/unicode.js';
 import {firstLine, firstLineEnd, PY_TEXT_CHUNK} from './first-line.js';
+import {escapeCut} from './escape-cut.js';
+import {withoutBulkStrings} from './bulk-strings.js';
+import {EVENT_KEYS_READ} from '../metrics/session-stats.js';
 import {parsePyJson, PyJsonError, PY_JSON_MAX_DEPTH} from './py-json.js';
 import {typeName, type SessionHeader, type SessionPart} from './session-events.js';
 
@@ -392,6 +395,8 @@ class ArrayStream {
     around: number,
     private readonly exact: boolean,
     private readonly onItem: (value: PyValue, chars: number) => void,
+    /** Rewrites an element's text before it is parsed (events: see bulk-strings.ts). */
+    private readonly rewrite: (text: string) => string = same,
   ) {
     this.items = new ValueScan(PY_JSON_MAX_DEPTH - around);
   }
@@ -425,7 +430,7 @@ class ArrayStream {
           const c = text.charCodeAt(at);
           if (c === CLOSE_OBJECT) throw new Invalid("Expecting ',' delimiter");
           if (!(c === CLOSE_ARRAY && this.first && isBlank(item))) {
-            this.onItem(parseValue(item, this.exact), item.length);
+            this.onItem(parseValue(this.rewrite(item), this.exact), item.length);
           }
           this.first = false;
           i = at + 1;
@@ -463,6 +468,9 @@ class ArrayStream {
     }
   }
 }
+
+const same = (text: string): string => text;
+const shortenBulk = (text: string): string => withoutBulkStrings(text, EVENT_KEYS_READ);
 
 function isBlank(text: string): boolean {
   for (let i = 0; i < text.length; i++) if (!isJsonSpace(text.charCodeAt(i))) return false;
@@ -542,18 +550,6 @@ function decodePiece(text: string, from: number, to: number): string | undefined
   }
 }
 
-/** `to`, or the start of an escape sequence that `text[from, to)` cuts short. */
-function escapeCut(text: string, from: number, to: number): number {
-  for (let b = to - 1; b >= from && b >= to - 6; b--) {
-    if (text.charCodeAt(b) !== BACKSLASH) continue;
-    let run = 1;
-    while (b - run >= from && text.charCodeAt(b - run) === BACKSLASH) run++;
-    // An even run ends with an escaped backslash: every escape before `to` is whole.
-    if (run % 2 === 0) return to;
-    return b + (text.charCodeAt(b + 1) === LOWER_U ? 6 : 2) > to ? b : to;
-  }
-  return to;
-}
 
 // ---------------------------------------------------------------------------------------------
 // The row
@@ -753,11 +749,12 @@ class RowTokenizer {
     if (HEADER_KEYS.has(key)) return {kind: 'value', key, scan: new ValueScan(PY_JSON_MAX_DEPTH - 1)};
     const streamed = key === 'events' || key === 'messages';
     const onItem = key === 'events' ? this.onEvent : key === 'messages' ? this.onMessage : ignore;
-    if (c === OPEN_ARRAY) return {kind: 'array', key, array: new ArrayStream(false, 2, this.exact, onItem)};
+    const rewrite = key === 'events' && !this.exact ? shortenBulk : same;
+    if (c === OPEN_ARRAY) return {kind: 'array', key, array: new ArrayStream(false, 2, this.exact, onItem, rewrite)};
     if (c !== QUOTE) return {kind: 'value', key, scan: new ValueScan(PY_JSON_MAX_DEPTH - 1)};
     if (!streamed) return {kind: 'string', key, opened: false, pieces: new StringPieces(undefined), inner: undefined, innerFailed: undefined};
     // Python decodes the string as a JSON document of its own; if that fails the value is [].
-    const member: Member & {kind: 'string'} = {kind: 'string', key, opened: false, pieces: undefined!, inner: new ArrayStream(true, 1, this.exact, onItem), innerFailed: undefined};
+    const member: Member & {kind: 'string'} = {kind: 'string', key, opened: false, pieces: undefined!, inner: new ArrayStream(true, 1, this.exact, onItem, rewrite), innerFailed: undefined};
     member.pieces = new StringPieces(decoded => {
       if (member.innerFailed !== undefined) return;
       try {

@@ -5,6 +5,8 @@ import {pyTruthy} from '../py/convert.js';
 import {firstLine} from './first-line.js';
 import {decodeRowExact} from './decode-row.js';
 import {PY_JSON_MAX_DEPTH} from './py-json.js';
+import {withoutBulkStrings} from './bulk-strings.js';
+import {EVENT_KEYS_READ} from '../metrics/session-stats.js';
 
 /** What a session row turns into, in this order: event batches, then `end` (or `skip`). */
 export type SessionPart =
@@ -88,7 +90,7 @@ function decodeRowFast(text: string): Decoded | undefined {
   const out = parseAgreeing(text);
   if (!isDict(out)) return undefined;
   if (typeof out.events === 'string') {
-    const events = parseAgreeing(out.events);
+    const events = parseAgreeing(withoutBulkStrings(out.events, EVENT_KEYS_READ));
     if (events === undefined) return undefined;
     out.events = events;
   }

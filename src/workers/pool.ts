@@ -11,8 +11,8 @@ export interface SessionPoolOptions {
   /** Worker threads at most. Default: the number of cores (`os.availableParallelism()`). */
   threads?: number;
   /**
-   * Tasks a worker runs at once. Default 1: a worker then holds one session in memory. More only
-   * helps when reading waits on the network (Hub inputs).
+   * Tasks a worker runs at once. Default 1: a worker then holds one session in memory (and the
+   * descriptor of the next). More only helps when reading waits on the network (Hub inputs).
    */
   perWorker?: number;
   /** The worker script; default session-worker.js beside this module (compiled). */
@@ -22,6 +22,16 @@ export interface SessionPoolOptions {
    * for `--strict`, which must see every malformed file.
    */
   prefilter?: boolean;
+}
+
+/**
+ * Tasks a worker holds beyond those it runs, waiting in its own queue: it starts the next as soon
+ * as one ends, without a round trip to the main thread (idle time was ~6% of a backfill's).
+ */
+const QUEUED_AHEAD = 1;
+
+export interface SessionWorkerData {
+  perWorker: number;
 }
 
 /** What the main thread sends a worker: plain data only. */
@@ -123,7 +133,7 @@ export class SessionPool {
       if (!slot && this.slots.length < this.threads) slot = this.spawn();
       if (!slot) {
         const least = this.slots.reduce((a, b) => (b.running.size < a.running.size ? b : a));
-        if (least.running.size >= this.perWorker) return;
+        if (least.running.size >= this.perWorker + QUEUED_AHEAD) return;
         slot = least;
       }
       const waiting = this.queue.shift()!;
@@ -134,7 +144,7 @@ export class SessionPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(this.url);
+    const worker = new Worker(this.url, {workerData: {perWorker: this.perWorker} satisfies SessionWorkerData});
     const slot: Slot = {worker, running: new Map(), spawnedAt: performance.now()};
     worker.on('message', (reply: PoolReply) => {
       const waiting = slot.running.get(reply.id);

@@ -1,21 +1,40 @@
 /**
  * A worker thread of the session pool (see pool.ts): runs `readSession` for each task it is sent
- * and posts the SessionResult back (Maps and bigints survive structured clone). The pool sends at
- * most `perWorker` tasks at once, so the worker holds that many sessions in memory at most.
+ * and posts the SessionResult back (Maps and bigints survive structured clone). It runs at most
+ * `perWorker` tasks at once, so it holds that many sessions in memory at most; the pool sends one
+ * more, which waits here.
  */
 
-import {parentPort} from 'node:worker_threads';
+import {parentPort, workerData} from 'node:worker_threads';
 import {KpiError} from '../errors.js';
 import {prefiltered} from '../prefilter.js';
 import {readSession} from '../session.js';
-import type {PoolReply, PoolTask, WireError} from './pool.js';
+import type {PoolReply, PoolTask, SessionWorkerData, WireError} from './pool.js';
 
 const port = parentPort;
 if (!port) throw new Error('session-worker.js runs as a worker thread of the session pool');
 
 const readPrefiltered = prefiltered(readSession);
 
-port.on('message', (task: PoolTask) => void run(task));
+const {perWorker} = workerData as SessionWorkerData;
+const waiting: PoolTask[] = [];
+let running = 0;
+
+// The pool sends a task ahead of those running: it waits here, so the worker never idles.
+port.on('message', (task: PoolTask) => {
+  waiting.push(task);
+  startWaiting();
+});
+
+function startWaiting(): void {
+  while (running < perWorker && waiting.length > 0) {
+    running++;
+    void run(waiting.shift()!).finally(() => {
+      running--;
+      startWaiting();
+    });
+  }
+}
 
 async function run(task: PoolTask): Promise<void> {
   let reply: PoolReply;
