@@ -30,6 +30,13 @@ export interface SessionPoolOptions {
  */
 const QUEUED_AHEAD = 1;
 
+/**
+ * A worker's young generation at most (V8's default here is 48 MB): sessions are parsed one at a
+ * time and their garbage dies young, so a smaller nursery is collected as cheaply and keeps the
+ * peak RSS of two workers under the 200 MB target (see leanHeaps in cli/main.ts).
+ */
+const WORKER_YOUNG_GENERATION_MB = 16;
+
 export interface SessionWorkerData {
   perWorker: number;
 }
@@ -144,7 +151,10 @@ export class SessionPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(this.url, {workerData: {perWorker: this.perWorker} satisfies SessionWorkerData});
+    const worker = new Worker(this.url, {
+      workerData: {perWorker: this.perWorker} satisfies SessionWorkerData,
+      resourceLimits: {maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB},
+    });
     const slot: Slot = {worker, running: new Map(), spawnedAt: performance.now()};
     worker.on('message', (reply: PoolReply) => {
       const waiting = slot.running.get(reply.id);
