@@ -12,7 +12,7 @@ import type {InputRef, SessionInput} from '../types.js';
 import {resolveHubUrl, resolveToken, type HubOptions} from '../hub/config.js';
 import {createProgress, type Progress} from '../progress.js';
 import {prefiltered} from '../prefilter.js';
-import {SessionPool} from '../workers/pool.js';
+import {dropPrewarmedWorkers, SessionPool} from '../workers/pool.js';
 
 /** Where the CLI reads and writes; tests pass their own. */
 export interface CliIo {
@@ -116,6 +116,7 @@ async function execute(argv: CliArgs, io: CliIo, reporter: Reporter, signal: Abo
   // --strict must parse every file to see each malformed one: no prefilter (see prefilter.ts).
   const prefilter = !argv.strict;
   const pool = threads > 1 ? new SessionPool({threads, perWorker: fromHub ? Math.ceil(argv.concurrency / threads) : 1, prefilter}) : undefined;
+  if (!pool) dropPrewarmedWorkers();
   const reader = pool?.read ?? (prefilter ? prefiltered() : undefined);
   let result;
   try {

@@ -37,13 +37,11 @@ const QUEUED_AHEAD = 1;
  */
 const WORKER_YOUNG_GENERATION_MB = 16;
 
-export interface SessionWorkerData {
-  perWorker: number;
-}
-
 /** What the main thread sends a worker: plain data only. */
 export interface PoolTask {
   id: number;
+  /** Tasks the worker runs at once (the rest wait in its queue). */
+  perWorker: number;
   input: SessionInput;
   options: ReadSessionOptions;
   prefilter: boolean;
@@ -78,8 +76,10 @@ interface Slot {
 /** How a pool's workers started: for the benchmark's notes on start-up cost. */
 export interface PoolStats {
   workers: number;
-  /** Per worker: ms from spawn to its first result (start-up plus one session). */
+  /** Per worker: ms from spawn (or adoption) to its first result (start-up plus one session). */
   firstResultMs: number[];
+  /** Workers adopted from those started early (prewarmSessionWorkers). */
+  adopted: number;
 }
 
 /**
@@ -99,6 +99,7 @@ export class SessionPool {
   private nextId = 0;
   private closed = false;
   private readonly firstResultMs: number[] = [];
+  private adopted = 0;
 
   constructor(options: SessionPoolOptions = {}) {
     const threads = options.threads ?? availableParallelism();
@@ -115,7 +116,7 @@ export class SessionPool {
   readonly read: SessionReader = (input, options) => {
     if (this.closed) return Promise.reject(new Error('session pool is closed'));
     const {ref, transfer} = transferable(input.ref);
-    const task: PoolTask = {id: this.nextId++, input: {...input, ref}, options, prefilter: this.prefilter};
+    const task: PoolTask = {id: this.nextId++, perWorker: this.perWorker, input: {...input, ref}, options, prefilter: this.prefilter};
     return new Promise<SessionResult>((resolve, reject) => {
       this.queue.push({task, transfer, resolve, reject});
       this.dispatch();
@@ -123,12 +124,13 @@ export class SessionPool {
   };
 
   stats(): PoolStats {
-    return {workers: this.slots.length, firstResultMs: [...this.firstResultMs]};
+    return {workers: this.slots.length, firstResultMs: [...this.firstResultMs], adopted: this.adopted};
   }
 
-  /** Stops every worker; tasks still running reject. */
+  /** Stops every worker (and those started early but not needed); tasks still running reject. */
   async close(): Promise<void> {
     this.closed = true;
+    dropPrewarmedWorkers();
     const slots = this.slots.splice(0);
     for (const waiting of this.queue.splice(0)) waiting.reject(new Error('session pool closed'));
     await Promise.all(slots.map(slot => slot.worker.terminate()));
@@ -151,10 +153,9 @@ export class SessionPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(this.url, {
-      workerData: {perWorker: this.perWorker} satisfies SessionWorkerData,
-      resourceLimits: {maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB},
-    });
+    const early = this.url.href === defaultWorkerUrl().href ? adoptPrewarmed() : undefined;
+    if (early) this.adopted++;
+    const worker = early ?? startSessionWorker(this.url);
     const slot: Slot = {worker, running: new Map(), spawnedAt: performance.now()};
     worker.on('message', (reply: PoolReply) => {
       const waiting = slot.running.get(reply.id);
@@ -214,3 +215,38 @@ function defaultWorkerUrl(): URL {
   if (here.endsWith('.ts')) return new URL('../../dist/src/workers/session-worker.js', here);
   return new URL('./session-worker.js', here);
 }
+
+/** Starts a session worker thread (the pool's, or one started early: see prewarmSessionWorkers). */
+function startSessionWorker(url: URL): Worker {
+  return new Worker(url, {resourceLimits: {maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB}});
+}
+
+/**
+ * Workers started before the CLI has loaded (bin/kpi-stream): a worker takes ~150 ms to load its
+ * modules, which then overlaps with the main thread's own loading instead of following it. The
+ * first pool adopts them; the rest are dropped when it closes (or by the CLI when it runs in one
+ * thread). Process-wide by nature, so kept here rather than in a pool.
+ */
+const prewarmed: Worker[] = [];
+
+export function prewarmSessionWorkers(count: number): void {
+  for (let i = 0; i < count; i++) {
+    const worker = startSessionWorker(defaultWorkerUrl());
+    // Until adopted it must neither keep the process alive nor crash it if it fails to start.
+    worker.unref();
+    worker.once('error', () => {
+      const at = prewarmed.indexOf(worker);
+      if (at >= 0) prewarmed.splice(at, 1);
+    });
+    prewarmed.push(worker);
+  }
+}
+
+function adoptPrewarmed(): Worker | undefined {
+  return prewarmed.shift();
+}
+
+export function dropPrewarmedWorkers(): void {
+  for (const worker of prewarmed.splice(0)) void worker.terminate();
+}
+

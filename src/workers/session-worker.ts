@@ -5,18 +5,17 @@
  * more, which waits here.
  */
 
-import {parentPort, workerData} from 'node:worker_threads';
+import {parentPort} from 'node:worker_threads';
 import {KpiError} from '../errors.js';
 import {prefiltered} from '../prefilter.js';
 import {readSession} from '../session.js';
-import type {PoolReply, PoolTask, SessionWorkerData, WireError} from './pool.js';
+import type {PoolReply, PoolTask, WireError} from './pool.js';
 
 const port = parentPort;
 if (!port) throw new Error('session-worker.js runs as a worker thread of the session pool');
 
 const readPrefiltered = prefiltered(readSession);
 
-const {perWorker} = workerData as SessionWorkerData;
 const waiting: PoolTask[] = [];
 let running = 0;
 
@@ -27,7 +26,7 @@ port.on('message', (task: PoolTask) => {
 });
 
 function startWaiting(): void {
-  while (running < perWorker && waiting.length > 0) {
+  while (waiting.length > 0 && running < waiting[0]!.perWorker) {
     running++;
     void run(waiting.shift()!).finally(() => {
       running--;

@@ -10,7 +10,7 @@ import {Reporter} from '../../src/report.js';
 import {readSession} from '../../src/session.js';
 import {parseIsoDateTime} from '../../src/time/iso.js';
 import type {SessionInput} from '../../src/types.js';
-import {SessionPool} from '../../src/workers/pool.js';
+import {prewarmSessionWorkers, SessionPool} from '../../src/workers/pool.js';
 
 // The pool starts dist/src/workers/session-worker.js: `npm test` builds first.
 
@@ -32,6 +32,27 @@ const inputs = (): SessionInput[] =>
   corpus.files.map((f, seq) => ({seq, name: f.path, folder: f.path.split('/')[1]!, ref: {kind: 'local', dir, path: f.path}}));
 
 describe('SessionPool', () => {
+  it('adopts workers started early, and stops those it does not need when it closes', async () => {
+    prewarmSessionWorkers(3);
+    const pool = new SessionPool({threads: 2});
+    try {
+      const options = {plan, allowed: null};
+      const results = await Promise.all(inputs().map(input => pool.read(input, options)));
+      for (const [i, input] of inputs().entries()) expect(results[i]).toEqual(await readSession(input, options));
+      expect(pool.stats()).toMatchObject({workers: 2, adopted: 2});
+    } finally {
+      await pool.close();
+    }
+    // The third was stopped: a new pool starts its own.
+    const next = new SessionPool({threads: 1});
+    try {
+      await next.read(inputs()[0]!, {plan, allowed: null});
+      expect(next.stats()).toMatchObject({workers: 1, adopted: 0});
+    } finally {
+      await next.close();
+    }
+  });
+
   it('gives the same SessionResult as readSession in this thread, for every file', async () => {
     const pool = new SessionPool({threads: 2});
     try {
