@@ -243,6 +243,9 @@ function indexOrEnd(text: string, char: string, from: number): number {
 /** Thrown inside the tokenizer where Python's json would raise; caught where the text began. */
 class Invalid extends Error {}
 
+/** Whitespace runs longer than this, outside strings, are kept as one space (ValueScan). */
+const SPACE_RUN = 64;
+
 /** The scanner found more nesting than Python decodes. */
 const TOO_DEEP = -2;
 
@@ -266,6 +269,8 @@ class ValueScan {
     const n = text.length;
     let {depth, inString, escaped} = this;
     let i = from;
+    /** Where the text still to keep starts. */
+    let segment = from;
     let found = -1;
     while (i < n) {
       if (inString) {
@@ -293,6 +298,17 @@ class ValueScan {
       const c = text.charCodeAt(i);
       if (c === QUOTE) {
         inString = true;
+      } else if (c <= 0x20 && isJsonSpace(c) && isJsonSpace(text.charCodeAt(i + 1))) {
+        // A long run of whitespace keeps one space: the value's text stays bounded (a row may pad
+        // a value with 200 MB of spaces), and one space still separates what it separated.
+        let end = i + 2;
+        while (end < n && isJsonSpace(text.charCodeAt(end))) end++;
+        if (end - i > SPACE_RUN) {
+          this.keep(text.slice(segment, i + 1));
+          segment = end;
+        }
+        i = end;
+        continue;
       } else if (c === OPEN_ARRAY || c === OPEN_OBJECT) {
         if (++depth > this.room) {
           found = TOO_DEEP;
@@ -315,11 +331,13 @@ class ValueScan {
     this.escaped = escaped;
     if (found === TOO_DEEP) return TOO_DEEP;
     const end = found < 0 ? n : found;
-    if (end > from) {
-      this.parts.push(from === 0 && end === n ? text : text.slice(from, end));
-      this.chars += end - from;
-    }
+    if (end > segment) this.keep(segment === 0 && end === n ? text : text.slice(segment, end));
     return found;
+  }
+
+  private keep(part: string): void {
+    this.parts.push(part);
+    this.chars += part.length;
   }
 
   /** The value's text so far; the scanner starts over. */

@@ -78,6 +78,22 @@ describe('streamSessionParts', () => {
   const row = (eventsText: string, extra = '') =>
     `{"session_id": "s1", "user_id": 7, "messages": ${jsonStringLiteral('[{"role": "user"}, {"role": "assistant"}, 3, {"role": "user"}]', true)}, "events": ${jsonStringLiteral(eventsText, true)}${extra}, "tools": "[1]"}`;
 
+  it('agrees on long runs of whitespace anywhere outside strings, which it keeps as one space', async () => {
+    const run = (n: number) => ' \n\t\r'.repeat(n);
+    const texts = [
+      `{"session_id": "s1",${run(100)}"n": 1${run(100)}, "events": ${jsonStringLiteral(events(2), true)}}`,
+      `{"session_id": "s1", "events": [${run(50)}{"event_type": "llm_call",${run(80)}"timestamp": "2026-04-24T10:00:00"}${run(90)}]}`,
+      `{"session_id": "s1", "events": ${jsonStringLiteral(`[${run(70)}{"timestamp": "2026-04-24T10:00:00"}${run(70)}, 7${run(70)}]`, true)}}`,
+      // Whitespace between two numbers, between a key and its colon: still invalid, still a key.
+      `{"session_id": "s1", "n": [1${run(100)}2], "events": []}`,
+      `{"session_id"${run(100)}: "s1", "events": []}`,
+      `{"session_id": "s1", "events": ${jsonStringLiteral(`[{"timestamp": "2026-04-24T10:00:00", "data": {"prompt_tokens": 1${run(90)}2}}]`, true)}}`,
+    ];
+    for (const [i, text] of texts.entries()) {
+      for (const chunk of [1, 7, 64, 4096]) await expectSame(`text ${i}`, encoder.encode(text), chunk);
+    }
+  });
+
   it('agrees when the row is cut at every position', async () => {
     const text = row(events(3), ', "n": [1, 2.5, NaN, -Infinity, 123456789012345678901234567890]');
     for (let cut = 0; cut <= text.length; cut++) await expectSame(`cut at ${cut}`, encoder.encode(text.slice(0, cut)), 1 + (cut % 5));
