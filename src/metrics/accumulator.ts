@@ -1,43 +1,27 @@
 import type {PyValue} from '../py/value.js';
 import {PyFloatSum} from '../py/sum.js';
-import type {SessionContribution, SessionResult} from '../types.js';
+import {EVENT_COUNTS, TOKEN_COUNTS, zeroCounts, type EventCounts, type SessionContribution, type SessionResult, type TokenCounts} from '../types.js';
 import {addInt} from './session-stats.js';
 
 /** Everything a bucket's KPI row is computed from. Small: no events, one number per session at most. */
-export interface BucketTotals {
+export interface BucketTotals extends EventCounts, TokenCounts {
   sessions: number;
   users: Set<string>;
   turns: number;
-  llmCalls: number;
-  tokensPrompt: number | bigint;
-  tokensCompletion: number | bigint;
-  tokensCacheRead: number | bigint;
-  tokensCacheCreation: number | bigint;
   /** Python 3.12 `sum()` of the sessions' costs, in canonical session order. */
   cost: PyFloatSum;
-  toolTotal: number;
-  toolSuccess: number;
   failures: number;
   regenerates: number;
   /** Seconds from session start to first action, one per session that has one (>= 0). */
   firstActions: number[];
-  thumbsUp: number;
-  thumbsDown: number;
-  jobsSubmitted: number;
-  jobsSucceeded: number;
-  jobsBlocked: number;
-  ctaClicks: number;
   gpuHours: Map<string, {flavor: PyValue; hours: number}>;
   ctaBySource: Map<string, number | bigint>;
 }
 
 function emptyTotals(): BucketTotals {
   return {
-    sessions: 0, users: new Set(), turns: 0, llmCalls: 0,
-    tokensPrompt: 0, tokensCompletion: 0, tokensCacheRead: 0, tokensCacheCreation: 0,
-    cost: new PyFloatSum(), toolTotal: 0, toolSuccess: 0, failures: 0, regenerates: 0,
-    firstActions: [], thumbsUp: 0, thumbsDown: 0, jobsSubmitted: 0, jobsSucceeded: 0, jobsBlocked: 0,
-    ctaClicks: 0, gpuHours: new Map(), ctaBySource: new Map(),
+    ...zeroCounts(), sessions: 0, users: new Set(), turns: 0, cost: new PyFloatSum(), failures: 0, regenerates: 0,
+    firstActions: [], gpuHours: new Map(), ctaBySource: new Map(),
   };
 }
 
@@ -56,23 +40,12 @@ export class KeyedAccumulator {
     t.sessions++;
     if (c.user !== null) t.users.add(c.user);
     t.turns += c.turns;
-    t.llmCalls += c.llmCalls;
-    t.tokensPrompt = addInt(t.tokensPrompt, c.tokensPrompt);
-    t.tokensCompletion = addInt(t.tokensCompletion, c.tokensCompletion);
-    t.tokensCacheRead = addInt(t.tokensCacheRead, c.tokensCacheRead);
-    t.tokensCacheCreation = addInt(t.tokensCacheCreation, c.tokensCacheCreation);
+    for (const key of EVENT_COUNTS) t[key] += c[key];
+    for (const key of TOKEN_COUNTS) t[key] = addInt(t[key], c[key]);
     t.cost.add(c.cost);
-    t.toolTotal += c.toolTotal;
-    t.toolSuccess += c.toolSuccess;
     if (c.failed) t.failures++;
     if (c.regenerated) t.regenerates++;
     if (c.firstActionS !== null && c.firstActionS >= 0) t.firstActions.push(c.firstActionS);
-    t.thumbsUp += c.thumbsUp;
-    t.thumbsDown += c.thumbsDown;
-    t.jobsSubmitted += c.jobsSubmitted;
-    t.jobsSucceeded += c.jobsSucceeded;
-    t.jobsBlocked += c.jobsBlocked;
-    t.ctaClicks += c.ctaClicks;
     for (const [key, {flavor, hours}] of c.gpuHours) {
       const entry = t.gpuHours.get(key);
       if (entry) entry.hours += hours;

@@ -1,4 +1,4 @@
-import type {SessionContribution} from '../types.js';
+import {zeroCounts, type SessionContribution} from '../types.js';
 import type {PyDict, PyValue} from '../py/value.js';
 import {isDict, NeedsExactParse, PyCrash} from '../py/value.js';
 import {pyFloat, pyInt, pyStr, pyTruthy} from '../py/convert.js';
@@ -42,11 +42,7 @@ export interface OpenContribution extends SessionContribution {
 
 export function openContribution(bucket: number): OpenContribution {
   return {
-    bucket, llmCalls: 0,
-    tokensPrompt: 0, tokensCompletion: 0, tokensCacheRead: 0, tokensCacheCreation: 0,
-    cost: 0, toolTotal: 0, toolSuccess: 0, failed: false, regenerated: false,
-    thumbsUp: 0, thumbsDown: 0, jobsSubmitted: 0, jobsSucceeded: 0, jobsBlocked: 0, ctaClicks: 0,
-    firstActionS: null, firstActionAt: null,
+    ...zeroCounts(), bucket, cost: 0, failed: false, regenerated: false, firstActionS: null, firstActionAt: null,
     gpuHours: new Map(), ctaBySource: new Map(), turns: 0, user: null,
   };
 }
