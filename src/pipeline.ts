@@ -9,6 +9,7 @@ import {HEADER, kpiCells, toCsv} from './sinks/csv.js';
 import type {OutputFile} from './sinks/local-dir.js';
 import type {Bucket, SessionInput, SessionResult} from './types.js';
 import type {SessionReader} from './workers/pool.js';
+import type {DownloadHooks} from './sources/open-input.js';
 
 export interface PipelineOptions {
   plan: BucketPlan;
@@ -26,6 +27,8 @@ export interface PipelineOptions {
   signal?: AbortSignal;
   /** Reads one session: `readSession` in this thread (the default), or a SessionPool's `read`. */
   reader?: SessionReader;
+  /** Retry reports and interrupt for Hub downloads. */
+  hub?: DownloadHooks;
 }
 
 /** One bucket's finished KPI row. */
@@ -86,7 +89,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     const task = limit(async () => {
       if (signal?.aborted) return;
       try {
-        fold(await read(input, {plan, allowed}));
+        fold(await read(input, {plan, allowed, hub: options.hub}));
       } catch (error) {
         if (!(error instanceof KpiError) || error.code !== 'KPI_INPUT_UNREADABLE') throw error;
         failed.push({name: input.name, reason: error.message});

@@ -1,7 +1,7 @@
 import {Readable, Writable} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
 import {NeedsExactParse} from './py/value.js';
-import {countBytes, openSession} from './sources/open-input.js';
+import {countBytes, openSession, type DownloadHooks} from './sources/open-input.js';
 import {sessionEvents} from './parse/session-events.js';
 import {streamSessionParts} from './parse/row-stream.js';
 import {timeWindow} from './transforms/time-window.js';
@@ -23,6 +23,8 @@ export interface ReadSessionOptions {
   allowed: ReadonlySet<number> | null;
   /** Sessions of more bytes than this are parsed as a stream. Default `STREAM_ABOVE`. */
   streamAbove?: number;
+  /** For Hub downloads. Not sent to a worker thread, which brings its own (see session-worker.ts). */
+  hub?: DownloadHooks;
 }
 
 /**
@@ -31,7 +33,7 @@ export interface ReadSessionOptions {
  */
 export async function readSession(input: SessionInput, options: ReadSessionOptions): Promise<SessionResult> {
   const limit = options.streamAbove ?? STREAM_ABOVE;
-  const opened = await openSession(input.ref, limit);
+  const opened = await openSession(input.ref, limit, options.hub);
   let size: number;
   let run: Run | NeedsExactParse;
   if (opened instanceof Uint8Array) {
@@ -44,7 +46,7 @@ export async function readSession(input: SessionInput, options: ReadSessionOptio
     size = counted.bytes();
     if (run instanceof NeedsExactParse) {
       // The bytes were not kept: read them again.
-      const again = await openSession(input.ref, -1);
+      const again = await openSession(input.ref, -1, options.hub);
       const stream = again instanceof Uint8Array ? Readable.from([again]) : again;
       run = await runStages(() => streamSessionParts(stream, {exact: true}), input.name, options, true);
     }

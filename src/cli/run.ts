@@ -9,7 +9,7 @@ import {listLocalFiles} from '../sources/local-files.js';
 import {stdinRows} from '../sources/stdin-rows.js';
 import {formatDate, parseIsoDate, parseIsoDateTime, type IsoDateTime} from '../time/iso.js';
 import type {InputRef, SessionInput} from '../types.js';
-import {resolveHubUrl, resolveToken, type HubOptions} from '../hub/config.js';
+import {resolveHubUrl, resolveToken, type HubOptions, type RetryInfo} from '../hub/config.js';
 import {createProgress, type Progress} from '../progress.js';
 import {prefiltered} from '../prefilter.js';
 import {dropPrewarmedWorkers, SessionPool} from '../workers/pool.js';
@@ -107,7 +107,8 @@ async function execute(argv: CliArgs, io: CliIo, reporter: Reporter, signal: Abo
   const fromHub = argv.sourceDir === undefined && !argv.stdin;
   const toHub = argv.target !== undefined || fromHub;
   // Resolve the token before any I/O: a Hub run without one stops here, as the reference does.
-  const hub = fromHub || toHub ? {hubUrl: resolveHubUrl(argv.hubUrl, io.env), token: await resolveToken(io.env, argv.tokenFile), retries: argv.retries, signal} : undefined;
+  const onRetry = (info: RetryInfo) => reporter.info(retryLine(info), {code: 'hub_retry', ...info});
+  const hub = fromHub || toHub ? {hubUrl: resolveHubUrl(argv.hubUrl, io.env), token: await resolveToken(io.env, argv.tokenFile), retries: argv.retries, signal, onRetry} : undefined;
   const source = await openInputs(argv, io, plan, reporter, hub);
   const progress = io.stderrIsTTY && !argv.quiet && argv.logFormat === 'text' ? createProgress({write: io.stderrRaw}) : undefined;
   showProgress(progress);
@@ -115,12 +116,12 @@ async function execute(argv: CliArgs, io: CliIo, reporter: Reporter, signal: Abo
   // Hub inputs wait on the network: let each worker download several at once.
   // --strict must parse every file to see each malformed one: no prefilter (see prefilter.ts).
   const prefilter = !argv.strict;
-  const pool = threads > 1 ? new SessionPool({threads, perWorker: fromHub ? Math.ceil(argv.concurrency / threads) : 1, prefilter}) : undefined;
+  const pool = threads > 1 ? new SessionPool({threads, perWorker: fromHub ? Math.ceil(argv.concurrency / threads) : 1, prefilter, onRetry, signal}) : undefined;
   if (!pool) dropPrewarmedWorkers();
   const reader = pool?.read ?? (prefilter ? prefiltered() : undefined);
   let result;
   try {
-    result = await runPipeline({plan, ...source, concurrency: argv.concurrency, reporter, progress, signal, reader});
+    result = await runPipeline({plan, ...source, concurrency: argv.concurrency, reporter, progress, signal, reader, hub: {onRetry, signal}});
   } finally {
     progress?.done();
     showProgress(undefined);
@@ -249,3 +250,8 @@ function optionError(flag: string, expected: string, got: string): KpiError {
 }
 
 const range = (n: number) => Array.from({length: n}, (_, i) => i);
+
+/** A retry as the log shows it: what, why, and how long the wait is (the URL is redacted). */
+function retryLine({url, attempt, status, waitMs, reason}: RetryInfo): string {
+  return `retrying ${url} (${reason ?? `HTTP ${status}`}): attempt ${attempt} in ${(waitMs / 1000).toFixed(1)} s`;
+}

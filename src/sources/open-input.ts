@@ -3,13 +3,17 @@ import {readFile, stat} from 'node:fs/promises';
 import {join} from 'node:path';
 import {Readable} from 'node:stream';
 import {KpiError} from '../errors.js';
+import type {HubOptions} from '../hub/config.js';
 import type {InputRef} from '../types.js';
+
+/** What a Hub download reports to and stops on: the run's retry log and its interrupt. */
+export type DownloadHooks = Pick<HubOptions, 'onRetry' | 'signal'>;
 
 /**
  * Opens an input's bytes: a local file, bytes already read (stdin), or a Hub download stream.
  * A failure to read is KPI_INPUT_UNREADABLE: the input's buckets are then incomplete.
  */
-export async function openInput(ref: InputRef): Promise<Readable | Uint8Array> {
+export async function openInput(ref: InputRef, hooks: DownloadHooks = {}): Promise<Readable | Uint8Array> {
   switch (ref.kind) {
     case 'bytes':
       return ref.bytes;
@@ -21,7 +25,7 @@ export async function openInput(ref: InputRef): Promise<Readable | Uint8Array> {
       }
     case 'hub': {
       const {openHubFile} = await import('./hub-files.js');
-      return openHubFile(ref.repo, ref.path, {hubUrl: ref.hubUrl, token: ref.token, retries: ref.retries}, ref.size);
+      return openHubFile(ref.repo, ref.path, {hubUrl: ref.hubUrl, token: ref.token, retries: ref.retries, ...hooks}, ref.size);
     }
   }
 }
@@ -30,13 +34,13 @@ export async function openInput(ref: InputRef): Promise<Readable | Uint8Array> {
  * An input's bytes whole when there are at most `limit` of them, else a stream of all of them.
  * Streams are sized by reading (a Hub download may not say); a local file by its size.
  */
-export async function openSession(ref: InputRef, limit: number): Promise<Uint8Array | Readable> {
+export async function openSession(ref: InputRef, limit: number, hooks?: DownloadHooks): Promise<Uint8Array | Readable> {
   if (ref.kind === 'local') {
     const path = join(ref.dir, ...ref.path.split('/'));
     const size = await stat(path).then(s => s.size, () => -1);
     if (size > limit) return localStream(path, ref.path);
   }
-  const opened = await openInput(ref);
+  const opened = await openInput(ref, hooks);
   if (opened instanceof Uint8Array) return opened.byteLength > limit ? Readable.from([opened]) : opened;
   const head: Buffer[] = [];
   let length = 0;

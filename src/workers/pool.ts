@@ -2,6 +2,7 @@ import {availableParallelism} from 'node:os';
 import {Worker} from 'node:worker_threads';
 import {KpiError, type KpiErrorCode} from '../errors.js';
 import type {ReadSessionOptions} from '../session.js';
+import type {RetryInfo} from '../hub/config.js';
 import type {SessionInput, SessionResult} from '../types.js';
 
 /** Reads one session to its result: `readSession` itself, or a pool's `read`. */
@@ -22,6 +23,10 @@ export interface SessionPoolOptions {
    * for `--strict`, which must see every malformed file.
    */
   prefilter?: boolean;
+  /** Told of each retry of a Hub download in a worker (workers post them to this thread). */
+  onRetry?(info: RetryInfo): void;
+  /** Aborting it stops the workers' downloads (they fail with KPI_INTERRUPTED). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -56,7 +61,14 @@ export interface WireError {
   context?: Record<string, unknown>;
 }
 
-export type PoolReply = {id: number; result: SessionResult; error?: undefined} | {id: number; error: WireError};
+export type PoolReply =
+  | {id: number; result: SessionResult; error?: undefined; retry?: undefined}
+  | {id: number; error: WireError; retry?: undefined}
+  /** Not an answer: a download of task `id` is being retried. */
+  | {id: number; retry: RetryInfo};
+
+/** What a worker is sent: a task, or the run's interrupt. */
+export type PoolMessage = PoolTask | {abort: true};
 
 interface Waiting {
   task: PoolTask;
@@ -94,6 +106,7 @@ export class SessionPool {
   private readonly perWorker: number;
   private readonly url: URL;
   private readonly prefilter: boolean;
+  private readonly onRetry: ((info: RetryInfo) => void) | undefined;
   private readonly slots: Slot[] = [];
   private readonly queue: Waiting[] = [];
   private nextId = 0;
@@ -110,13 +123,17 @@ export class SessionPool {
     this.perWorker = perWorker;
     this.url = options.workerUrl ?? defaultWorkerUrl();
     this.prefilter = options.prefilter ?? true;
+    this.onRetry = options.onRetry;
+    options.signal?.addEventListener('abort', () => this.tell({abort: true}), {once: true});
   }
 
   /** A SessionReader bound to this pool. */
   readonly read: SessionReader = (input, options) => {
     if (this.closed) return Promise.reject(new Error('session pool is closed'));
     const {ref, transfer} = transferable(input.ref);
-    const task: PoolTask = {id: this.nextId++, perWorker: this.perWorker, input: {...input, ref}, options, prefilter: this.prefilter};
+    // The hooks hold functions and a signal, which do not cross threads: the worker has its own.
+    const {hub: _hooks, ...plain} = options;
+    const task: PoolTask = {id: this.nextId++, perWorker: this.perWorker, input: {...input, ref}, options: plain, prefilter: this.prefilter};
     return new Promise<SessionResult>((resolve, reject) => {
       this.queue.push({task, transfer, resolve, reject});
       this.dispatch();
@@ -134,6 +151,10 @@ export class SessionPool {
     const slots = this.slots.splice(0);
     for (const waiting of this.queue.splice(0)) waiting.reject(new Error('session pool closed'));
     await Promise.all(slots.map(slot => slot.worker.terminate()));
+  }
+
+  private tell(message: PoolMessage): void {
+    for (const slot of this.slots) slot.worker.postMessage(message);
   }
 
   private dispatch(): void {
@@ -158,6 +179,7 @@ export class SessionPool {
     const worker = early ?? startSessionWorker(this.url);
     const slot: Slot = {worker, running: new Map(), spawnedAt: performance.now()};
     worker.on('message', (reply: PoolReply) => {
+      if (reply.retry) return this.onRetry?.(reply.retry);
       const waiting = slot.running.get(reply.id);
       if (!waiting) return;
       slot.running.delete(reply.id);

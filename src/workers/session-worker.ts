@@ -9,7 +9,8 @@ import {parentPort} from 'node:worker_threads';
 import {KpiError} from '../errors.js';
 import {prefiltered} from '../prefilter.js';
 import {readSession} from '../session.js';
-import type {PoolReply, PoolTask, WireError} from './pool.js';
+import type {RetryInfo} from '../hub/config.js';
+import type {PoolMessage, PoolReply, PoolTask, WireError} from './pool.js';
 
 const port = parentPort;
 if (!port) throw new Error('session-worker.js runs as a worker thread of the session pool');
@@ -18,10 +19,13 @@ const readPrefiltered = prefiltered(readSession);
 
 const waiting: PoolTask[] = [];
 let running = 0;
+/** The run's interrupt, as the pool relays it: stops downloads in flight. */
+const interrupt = new AbortController();
 
 // The pool sends a task ahead of those running: it waits here, so the worker never idles.
-port.on('message', (task: PoolTask) => {
-  waiting.push(task);
+port.on('message', (message: PoolMessage) => {
+  if ('abort' in message) return interrupt.abort();
+  waiting.push(message);
   startWaiting();
 });
 
@@ -38,7 +42,8 @@ function startWaiting(): void {
 async function run(task: PoolTask): Promise<void> {
   let reply: PoolReply;
   try {
-    const result = await (task.prefilter ? readPrefiltered : readSession)(task.input, task.options);
+    const hub = {signal: interrupt.signal, onRetry: (retry: RetryInfo) => port!.postMessage({id: task.id, retry} satisfies PoolReply)};
+    const result = await (task.prefilter ? readPrefiltered : readSession)(task.input, {...task.options, hub});
     reply = {id: task.id, result};
   } catch (error) {
     reply = {id: task.id, error: toWire(error)};

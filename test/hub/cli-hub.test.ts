@@ -353,6 +353,10 @@ describe('kpi-stream when the Hub misbehaves', () => {
     expect(hub.counts.resolve).toBe(files + (extra.resolve ?? 0));
     expect(hub.counts.createRepo).toBe(1 + (extra.createRepo ?? 0));
     expect(hub.counts.commit).toBe(1 + (extra.commit ?? 0));
+    // Every retry is logged, the downloads' too (they run in worker threads), the token never.
+    const retries = result.stderr.split('\n').filter(line => line.includes('retrying '));
+    expect(retries, result.stderr).toHaveLength(Object.values(extra).reduce((a, b) => a + b, 0));
+    for (const line of retries) expect(line).toMatch(/retrying http:\/\/127\.0\.0\.1:\d+\/\S+ \(.+\): attempt \d+ in \d+\.\d s/);
   });
 
   // Fails today: listHubFiles reads each page's body outside hubFetch's retries, so a cut listing

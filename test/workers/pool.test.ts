@@ -11,6 +11,9 @@ import {readSession} from '../../src/session.js';
 import {parseIsoDateTime} from '../../src/time/iso.js';
 import type {SessionInput} from '../../src/types.js';
 import {prewarmSessionWorkers, SessionPool} from '../../src/workers/pool.js';
+import type {RetryInfo} from '../../src/hub/config.js';
+import {startHubServer} from '../support/hub-server.js';
+import {TOKEN} from '../hub/setup.js';
 
 // The pool starts dist/src/workers/session-worker.js: `npm test` builds first.
 
@@ -125,6 +128,37 @@ describe('runPipeline with a pool reader', () => {
       expect(pooled).toEqual(await run());
     } finally {
       await pool.close();
+    }
+  });
+});
+
+describe('SessionPool with Hub inputs', () => {
+  it('relays the retries of downloads in its workers, and stops them when the run is interrupted', async () => {
+    const path = 'sessions/2026-04-24/a.jsonl';
+    const files = new Map([[path, Buffer.from(JSON.stringify({session_id: 'a', events: '[]'}))]]);
+    const server = await startHubServer({token: TOKEN, repos: {'acme/sessions': {files}}});
+    const controller = new AbortController();
+    const retries: RetryInfo[] = [];
+    const pool = new SessionPool({threads: 1, onRetry: info => retries.push(info), signal: controller.signal});
+    const input: SessionInput = {seq: 0, name: path, folder: '2026-04-24', ref: {kind: 'hub', repo: 'acme/sessions', path, hubUrl: server.url, token: TOKEN, retries: 2}};
+    const options = {plan, allowed: null};
+    try {
+      server.inject({match: 'resolve', status: 503});
+      expect((await pool.read(input, options)).bytes).toBe(files.get(path)!.length);
+      expect(retries).toMatchObject([{attempt: 1, status: 503}]);
+      expect(JSON.stringify(retries)).not.toContain(TOKEN);
+
+      server.inject({match: 'resolve', delayMs: 20_000});
+      const started = Date.now();
+      const stopped = pool.read(input, options).catch((error: unknown) => error);
+      setTimeout(() => controller.abort(), 200);
+      const error = await stopped;
+      expect(error).toBeInstanceOf(KpiError);
+      expect((error as KpiError).code).toBe('KPI_INTERRUPTED');
+      expect(Date.now() - started, 'stopped long before the answer came').toBeLessThan(10_000);
+    } finally {
+      await pool.close();
+      await server.close();
     }
   });
 });
