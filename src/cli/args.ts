@@ -1,3 +1,4 @@
+import {readFileSync} from 'node:fs';
 import yargs, {type Argv} from 'yargs';
 import {CATALOG} from '../metrics/catalog.js';
 
@@ -105,7 +106,21 @@ export function buildArgv(args: string[]): Argv {
         CATALOG.map(m => `  ${m.column}: ${m.description.replace(/`/g, '')}`).join('\n'),
     )
     .wrap(Math.min(110, process.stdout.columns || 100))
-    .version(false)
+    .version(packageVersion())
     .help()
     .exitProcess(false);
 }
+
+/** This package's version (`--version`), from the package.json above this module (src/ or dist/src/). */
+function packageVersion(): string {
+  for (const up of ['../../package.json', '../../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as {name?: string; version?: string};
+      if (pkg.name === 'kpi-stream' && pkg.version) return pkg.version;
+    } catch {
+      // not this level
+    }
+  }
+  return 'unknown';
+}
+

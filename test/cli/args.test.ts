@@ -1,5 +1,8 @@
 import {describe, expect, it} from 'vitest';
+import {readFileSync} from 'node:fs';
 import {check, UsageError, type CliArgs} from '../../src/cli/args.js';
+import {CATALOG} from '../../src/metrics/catalog.js';
+import {runChild, runInProcess} from '../support/cli-io.js';
 
 const base: CliArgs = {retries: 5, concurrency: 8, logFormat: 'text', sourceDir: 'd', outDir: 'o'};
 
@@ -26,5 +29,20 @@ describe('check', () => {
   });
   it('puts an example in every usage error', () => {
     expect(() => check({...base, hours: -1})).toThrow(/Example usage: kpi-stream/);
+  });
+});
+
+describe('--help and --version', () => {
+  it('--help prints the options, the exit codes and every KPI column on stdout, exit 0', async () => {
+    const {code, stdout, stderr} = await runInProcess(['--help'], {});
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    for (const text of ['--source-dir', '--from', 'Exit codes:', ...CATALOG.map(m => m.column)]) expect(stdout).toContain(text);
+  });
+
+  it("--version prints package.json's version, from the bin too, exit 0", async () => {
+    const {version} = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {version: string};
+    expect(await runInProcess(['--version'], {})).toMatchObject({code: 0, stdout: `${version}\n`});
+    expect(await runChild(['--version'], {})).toMatchObject({code: 0, stdout: `${version}\n`});
   });
 });
