@@ -1,6 +1,7 @@
 import {readFileSync} from 'node:fs';
 import yargs, {type Argv} from 'yargs';
 import {CATALOG} from '../metrics/catalog.js';
+import {DEFAULT_CONCURRENCY} from './early.js';
 
 /** Every flag: type, default, one-sentence description. `check` validates combinations. */
 export const OPTIONS = {
@@ -20,7 +21,7 @@ export const OPTIONS = {
   'hub-url': {type: 'string', group: 'Hub:', describe: 'Hub endpoint (default: $HF_ENDPOINT or https://huggingface.co)'},
   'token-file': {type: 'string', group: 'Hub:', describe: 'Read the Hub token from this file instead of the environment'},
   retries: {type: 'number', group: 'Hub:', default: 5, describe: 'Retries per Hub request (429 honours Retry-After; 5xx, resets, cut bodies back off)'},
-  concurrency: {type: 'number', default: 8, describe: 'Session files read at once'},
+  concurrency: {type: 'number', default: DEFAULT_CONCURRENCY, describe: 'Session files read at once'},
   threads: {type: 'number', describe: 'Worker threads that parse sessions; 1 parses on the main thread [default: the number of cores]'},
   strict: {type: 'boolean', describe: 'Exit 2 when any file is skipped as invalid'},
   quiet: {type: 'boolean', alias: 'q', describe: 'Only errors and the summary'},

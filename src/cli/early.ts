@@ -3,18 +3,31 @@ import {prewarmSessionWorkers} from '../workers/pool.js';
 
 /**
  * What bin/kpi-stream starts before loading the CLI: the session workers the run will likely use
- * (see prewarmSessionWorkers). The arguments are only glanced at here (`--threads N`, help);
- * yargs, loaded next, still decides, and run() drops workers it does not use.
+ * (see prewarmSessionWorkers). The arguments are only glanced at here; yargs, loaded next, still
+ * decides, and run() drops the workers it does not use.
  */
 export function startEarly(argv: readonly string[]): void {
-  if (argv.some(arg => arg === '--help' || arg === '-h' || arg === '--version')) return;
-  const threads = threadsAsked(argv) ?? availableParallelism();
-  if (threads > 1) prewarmSessionWorkers(threads);
+  prewarmSessionWorkers(workersToStart(argv, availableParallelism()));
 }
 
-function threadsAsked(argv: readonly string[]): number | undefined {
+/** `--concurrency` unless given: files read at once (and so, at most, workers busy at once). */
+export const DEFAULT_CONCURRENCY = 8;
+
+/**
+ * How many workers a run with these arguments may use: `--threads` (default: the cores), but no
+ * more than `--concurrency` (a pool starts a worker only when every other one is busy), and none
+ * for one thread, `--help` or `--version`.
+ */
+export function workersToStart(argv: readonly string[], cores: number): number {
+  if (argv.some(arg => arg === '--help' || arg === '-h' || arg === '--version')) return 0;
+  const threads = numberFlag(argv, '--threads') ?? cores;
+  const workers = Math.min(threads, numberFlag(argv, '--concurrency') ?? DEFAULT_CONCURRENCY);
+  return workers > 1 ? workers : 0;
+}
+
+function numberFlag(argv: readonly string[], flag: string): number | undefined {
   for (let i = 0; i < argv.length; i++) {
-    const value = argv[i] === '--threads' ? argv[i + 1] : argv[i]!.startsWith('--threads=') ? argv[i]!.slice('--threads='.length) : undefined;
+    const value = argv[i] === flag ? argv[i + 1] : argv[i]!.startsWith(`${flag}=`) ? argv[i]!.slice(flag.length + 1) : undefined;
     if (value !== undefined && /^\d+$/.test(value)) return Number(value);
   }
   return undefined;

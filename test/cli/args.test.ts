@@ -2,6 +2,7 @@ import {describe, expect, it} from 'vitest';
 import {readFileSync} from 'node:fs';
 import {check, UsageError, type CliArgs} from '../../src/cli/args.js';
 import {CATALOG} from '../../src/metrics/catalog.js';
+import {workersToStart} from '../../src/cli/early.js';
 import {runChild, runInProcess} from '../support/cli-io.js';
 
 const base: CliArgs = {retries: 5, concurrency: 8, logFormat: 'text', sourceDir: 'd', outDir: 'o'};
@@ -44,5 +45,21 @@ describe('--help and --version', () => {
     const {version} = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {version: string};
     expect(await runInProcess(['--version'], {})).toMatchObject({code: 0, stdout: `${version}\n`});
     expect(await runChild(['--version'], {})).toMatchObject({code: 0, stdout: `${version}\n`});
+  });
+});
+
+describe('workersToStart (the workers bin/kpi-stream starts before the CLI loads)', () => {
+  it.each([
+    [[], 2, 2],
+    [[], 64, 8],
+    [['--concurrency', '32'], 64, 32],
+    [['--threads', '1'], 8, 0],
+    [['--threads=3', '--concurrency=2'], 8, 2],
+    [['--threads', '16'], 2, 8],
+    [['--help'], 8, 0],
+    [['--version'], 8, 0],
+    [[], 1, 0],
+  ])('%j on %i cores: %i', (argv, cores, expected) => {
+    expect(workersToStart(argv, cores)).toBe(expected);
   });
 });
