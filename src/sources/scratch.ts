@@ -1,8 +1,7 @@
 /**
  * Read buffers that are used again (issue 4). A fresh buffer per file costs a page fault per 4 KiB
- * the first time it is written; on the benchmark machine faults were a quarter of the CPU time of
- * a backfill, most of them from reading files into new buffers. A thread keeps the few buffers
- * its reads in flight need and reuses them.
+ * the first time it is written, and on the benchmark machine faults were a quarter of the CPU time
+ * of a backfill. A thread keeps the few buffers its reads in flight need and reuses them.
  */
 export class ScratchBuffers {
   private readonly free: Buffer[] = [];
