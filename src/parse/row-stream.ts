@@ -26,10 +26,8 @@ import {pyTruthy} from '../py/convert.js';
 import {isPyWhitespace} from '../py/unicode.js';
 import {firstLine, firstLineEnd, PY_TEXT_CHUNK} from './first-line.js';
 import {escapeCut} from './escape-cut.js';
-import {withoutBulkStrings} from './bulk-strings.js';
-import {EVENT_KEYS_READ} from '../metrics/session-stats.js';
 import {parsePyJson, PyJsonError, PY_JSON_MAX_DEPTH} from './py-json.js';
-import {typeName, type SessionHeader, type SessionPart} from './session-events.js';
+import {shortenUnreadStrings, typeName, type SessionHeader, type SessionPart} from './session-events.js';
 
 export interface RowStreamOptions {
   /** Parse every value with the exact Python-compatible parser instead of JSON.parse. */
@@ -488,7 +486,6 @@ class ArrayStream {
 }
 
 const same = (text: string): string => text;
-const shortenBulk = (text: string): string => withoutBulkStrings(text, EVENT_KEYS_READ);
 
 function isBlank(text: string): boolean {
   for (let i = 0; i < text.length; i++) if (!isJsonSpace(text.charCodeAt(i))) return false;
@@ -767,7 +764,7 @@ class RowTokenizer {
     if (HEADER_KEYS.has(key)) return {kind: 'value', key, scan: new ValueScan(PY_JSON_MAX_DEPTH - 1)};
     const streamed = key === 'events' || key === 'messages';
     const onItem = key === 'events' ? this.onEvent : key === 'messages' ? this.onMessage : ignore;
-    const rewrite = key === 'events' && !this.exact ? shortenBulk : same;
+    const rewrite = key === 'events' && !this.exact ? shortenUnreadStrings : same;
     if (c === OPEN_ARRAY) return {kind: 'array', key, array: new ArrayStream(false, 2, this.exact, onItem, rewrite)};
     if (c !== QUOTE) return {kind: 'value', key, scan: new ValueScan(PY_JSON_MAX_DEPTH - 1)};
     if (!streamed) return {kind: 'string', key, opened: false, pieces: new StringPieces(undefined), inner: undefined, innerFailed: undefined};

@@ -90,11 +90,16 @@ function decodeRowFast(text: string): Decoded | undefined {
   const out = parseAgreeing(text);
   if (!isDict(out)) return undefined;
   if (typeof out.events === 'string') {
-    const events = parseAgreeing(withoutBulkStrings(out.events, EVENT_KEYS_READ));
+    const events = parseAgreeing(shortenUnreadStrings(out.events));
     if (events === undefined) return undefined;
     out.events = events;
   }
   return {ok: true, row: out};
+}
+
+/** An events text with the long strings no KPI reads cut short (see bulk-strings.ts). */
+export function shortenUnreadStrings(eventsText: string): string {
+  return withoutBulkStrings(eventsText, EVENT_KEYS_READ);
 }
 
 /** JSON.parse where it gives what Python's json does; undefined where it may not. */

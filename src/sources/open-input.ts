@@ -1,8 +1,8 @@
-import {closeSync, openSync, readSync} from 'node:fs';
 import {readFile, stat} from 'node:fs/promises';
 import {join} from 'node:path';
 import {Readable} from 'node:stream';
 import {KpiError} from '../errors.js';
+import {LocalFile} from './local-file.js';
 import type {HubOptions} from '../hub/config.js';
 import type {InputRef} from '../types.js';
 
@@ -76,30 +76,20 @@ export async function openSession(ref: InputRef, limit: number, hooks?: Download
  * the round trip through libuv's thread pool that each chunk of an fs stream costs.
  */
 function localStream(path: string, name: string): Readable {
-  const unreadable = (error: unknown) => new KpiError('KPI_INPUT_UNREADABLE', (error as Error).message, {file: name});
   return Readable.from(
     (function* () {
-      let fd: number;
+      const file = new LocalFile(path, name);
       try {
-        fd = openSync(path, 'r');
-      } catch (error) {
-        throw unreadable(error);
-      }
-      try {
-        for (;;) {
+        for (let position = 0; ; ) {
           // A fresh buffer each time: the parser may keep a chunk past the next read.
           const chunk = Buffer.allocUnsafeSlow(LOCAL_CHUNK);
-          let got: number;
-          try {
-            got = readSync(fd, chunk, 0, LOCAL_CHUNK, null);
-          } catch (error) {
-            throw unreadable(error);
-          }
+          const got = file.readAt(chunk, position);
           if (got === 0) return;
+          position += got;
           yield got < LOCAL_CHUNK ? chunk.subarray(0, got) : chunk;
         }
       } finally {
-        closeSync(fd);
+        file.close();
       }
     })(),
     {objectMode: false},
