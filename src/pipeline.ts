@@ -1,13 +1,12 @@
 import pLimit from 'p-limit';
 import {bucketAt, type BucketPlan} from './buckets.js';
 import {KpiError} from './errors.js';
-import {inCanonicalOrder, KeyedAccumulator} from './metrics/accumulator.js';
+import {inCanonicalOrder, KeyedAccumulator, type BucketTotals} from './metrics/accumulator.js';
 import type {Progress} from './progress.js';
 import type {Reporter} from './report.js';
 import {readSession} from './session.js';
 import {HEADER, kpiCells, toCsv} from './sinks/csv.js';
-import type {OutputFile} from './sinks/local-dir.js';
-import type {Bucket, SessionInput, SessionResult} from './types.js';
+import type {Bucket, OutputFile, SessionInput, SessionResult} from './types.js';
 import type {SessionReader} from './workers/pool.js';
 import type {DownloadHooks} from './sources/open-input.js';
 
@@ -31,11 +30,11 @@ export interface PipelineOptions {
   hub?: DownloadHooks;
 }
 
-/** One bucket's finished KPI row. */
+/** One bucket's finished totals: the numbers its KPI row is computed from (see kpiCells). */
 export interface BucketRow {
   index: number;
   bucket: Bucket;
-  cells: string[];
+  totals: BucketTotals;
 }
 
 export interface PipelineResult {
@@ -110,7 +109,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const incompleteAt = new Set(incompleteIndices);
   for (const [index, totals] of accumulator.buckets()) {
     if (anyIndex) incompleteAt.add(index);
-    else if (!incompleteAt.has(index)) rows.push({index, bucket: bucketAt(plan, index), cells: kpiCells(bucketAt(plan, index), totals)});
+    else if (!incompleteAt.has(index)) rows.push({index, bucket: bucketAt(plan, index), totals});
   }
   const incomplete = [...incompleteAt].sort((a, b) => a - b).map(index => bucketAt(plan, index));
   return {rows, failed, incomplete};
@@ -133,10 +132,10 @@ function untilDoneOrAborted(work: Promise<unknown>, signal?: AbortSignal): Promi
 
 /** The files the reference would upload: one CSV per bucket at its path. */
 export function outputFiles(rows: readonly BucketRow[]): OutputFile[] {
-  return rows.map(r => ({path: r.bucket.path, content: toCsv([[...HEADER], r.cells])}));
+  return rows.map(r => ({path: r.bucket.path, content: toCsv([[...HEADER], kpiCells(r.bucket, r.totals)])}));
 }
 
 /** All rows as one CSV: the header once, then one line per bucket in time order (--stdout). */
 export function combinedCsv(rows: readonly BucketRow[]): string {
-  return toCsv([[...HEADER], ...rows.map(r => r.cells)]);
+  return toCsv([[...HEADER], ...rows.map(r => kpiCells(r.bucket, r.totals))]);
 }

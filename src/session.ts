@@ -60,9 +60,10 @@ export async function readSession(input: SessionInput, options: ReadSessionOptio
   return {...base, events: outcome.events, contributions: outcome.contributions, warnings};
 }
 
-type Run = {outcome: SessionOutcome; warnings: InputWarning[]};
+export type Run = {outcome: SessionOutcome; warnings: InputWarning[]};
 
-async function runStages(
+/** One session's parts through window -> metrics: its outcome, or NeedsExactParse from a fast parse. */
+export async function runStages(
   parts: () => Readable,
   file: string,
   {plan, allowed}: ReadSessionOptions,

@@ -37,10 +37,3 @@ export function objectTransform<I, O>(
 export function fromArray<T>(records: readonly T[]): Readable {
   return Readable.from(records, {objectMode: true});
 }
-
-/** Reads a byte stream whole. */
-export async function readAll(stream: AsyncIterable<Uint8Array | string>): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-  return Buffer.concat(chunks);
-}

@@ -30,6 +30,12 @@ export interface Bucket {
   end?: Instant;
 }
 
+/** A finished output file, for a folder or a Hub commit: its path inside the target and its text. */
+export interface OutputFile {
+  path: string;
+  content: string;
+}
+
 /** What one session contributes to one bucket. Small: counters and a few maps. */
 /** Counts a bucket's totals sum as they are from each session's contribution. */
 export interface EventCounts {

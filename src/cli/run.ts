@@ -207,8 +207,11 @@ async function* stdinInputs(stdin: NodeJS.ReadableStream): AsyncGenerator<Sessio
   }
 }
 
+/** The flags that choose the buckets. */
+export type PlanFlags = Pick<CliArgs, 'dailyBackfill' | 'datetime' | 'from' | 'to' | 'stdin' | 'hours' | 'now'>;
+
 /** The buckets the flags ask for. */
-export function planBuckets(argv: CliArgs, now: Date): BucketPlan {
+export function planBuckets(argv: PlanFlags, now: Date): BucketPlan {
   if (argv.dailyBackfill !== undefined) {
     const day = parseIsoDate(argv.dailyBackfill);
     if (!day) throw optionError('--daily-backfill', 'a date like 2026-04-24', argv.dailyBackfill);

@@ -18,8 +18,3 @@ export function kpiCells(bucket: Bucket, totals: BucketTotals): string[] {
 export function toCsv(records: readonly string[][]): string {
   return stringify(records as string[][], {record_delimiter: '\n', quoted_match: undefined, eof: true});
 }
-
-/** The file the reference writes for one bucket: the header line and one data line. */
-export function bucketCsv(bucket: Bucket, totals: BucketTotals): string {
-  return toCsv([[...HEADER], kpiCells(bucket, totals)]);
-}

@@ -2,12 +2,7 @@ import {commit, createRepo, type CommitFile} from '@huggingface/hub';
 import {KpiError} from '../errors.js';
 import {checkHubOptions, datasetRepo, type HubOptions} from '../hub/config.js';
 import {hubError, hubFetch, keepErrorCode, statusOf} from '../hub/fetch.js';
-
-/** One file of a commit: repo path and UTF-8 text. */
-export interface HubFile {
-  path: string;
-  content: string;
-}
+import type {OutputFile} from '../types.js';
 
 /**
  * Commits all `files` to the dataset in ONE commit on `main` (preupload + NDJSON commit: two
@@ -18,7 +13,7 @@ export interface HubFile {
  * A retried commit whose first try did land (an answer lost to a reset) commits the same bytes
  * twice; the files end up the same, which is what a re-run must give anyway.
  */
-export async function commitFiles(repo: string, files: readonly HubFile[], message: string, hub: HubOptions): Promise<{commitOid?: string}> {
+export async function commitFiles(repo: string, files: readonly OutputFile[], message: string, hub: HubOptions): Promise<{commitOid?: string}> {
   checkHubOptions(hub);
   const repoId = datasetRepo(repo, '--target');
   if (!message.trim()) throw new KpiError('KPI_OPTION_INVALID', 'a commit message must not be empty');

@@ -1,12 +1,7 @@
 import {lstat, mkdir, realpath, rename, rm, writeFile} from 'node:fs/promises';
 import {basename, dirname, join, resolve, sep} from 'node:path';
 import {KpiError} from '../errors.js';
-
-/** A finished output file: its path inside the target dataset and its bytes. */
-export interface OutputFile {
-  path: string;
-  content: string;
-}
+import type {OutputFile} from '../types.js';
 
 /**
  * Writes each file under `outDir` atomically: a temp file beside it, then a rename, so an

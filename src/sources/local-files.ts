@@ -1,4 +1,3 @@
-import {createReadStream} from 'node:fs';
 import {readdir, stat} from 'node:fs/promises';
 import {join} from 'node:path';
 import {compareCodePoints} from '../py/json.js';
@@ -52,9 +51,4 @@ async function walk(absolute: string, relative: string, found: string[]): Promis
       found.push(rel);
     }
   }
-}
-
-/** Opens a listed local file as a byte stream. */
-export function openLocalFile(dir: string, path: string) {
-  return createReadStream(join(dir, ...path.split('/')));
 }

@@ -404,11 +404,11 @@ process.on = function (type, listener) {
     });
     let stderr = '';
     let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));
+    child.stdout!.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));
     const exited = new Promise<{code: number | null; signal: NodeJS.Signals | null; at: number}>(done =>
       child.on('exit', (code, sig) => done({code, signal: sig, at: performance.now()})),
     );
-    child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
     let ended = false;
     let ready = false;
     void exited.then(() => void (ended = true));
