@@ -14,7 +14,8 @@ import type {SessionReader} from './workers/pool.js';
  *
  * Local files are read with blocking calls into reused buffers: the thread has nothing else to do
  * meanwhile (a worker, or the main thread whose work is this parse), and the promise-based readFile
- * cost about a tenth of the run in 512 KiB round trips, fresh buffers and their page faults. A file
+ * cost a measurable share of the run in 512 KiB round trips, fresh buffers and their page faults
+ * (docs/performance.md). A file
  * the reader streams (larger than its `streamAbove`) is prefiltered piece by piece, and streamed
  * from disk again only when it may reach an hour.
  */

@@ -10,10 +10,9 @@ import type {BucketPlan} from './buckets.js';
 import type {InputWarning, SessionInput, SessionResult} from './types.js';
 
 /**
- * Files larger than this are parsed as a stream, in bounded memory, rather than whole (issue 4).
- * Decoding a row whole peaks at five to six times its size (a 50 MB session: 272 MB RSS), a
- * stream at about 100 MB whatever the size. On the benchmark week 4 MiB instead of 16 MiB gave
- * the same time and 219 MB peak RSS instead of 305 MB (one thread).
+ * Files larger than this are parsed as a stream, in bounded memory, rather than whole (issue 4):
+ * decoding a row whole peaks at several times its size, while a stream's peak does not grow
+ * with the size. The measurements behind the value are in docs/performance.md.
  */
 export const STREAM_ABOVE = 4 << 20;
 

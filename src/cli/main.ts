@@ -43,11 +43,10 @@ function logLine(args: readonly string[], message: string): string {
 
 /**
  * V8 lets a heap grow to several times what is live before it collects; with a heap per thread
- * that slack was most of the peak RSS of a long backfill (issue 4: 240-295 MB on the benchmark
- * week, 10-14 MB live per heap). Growing each heap by at most half of what is live after a
- * collection (with the workers' young generation capped, see pool.ts) measured 173-183 MB, in the
- * same time within the machine's noise. V8 reads this flag at each collection, so setting it
- * before the work starts takes effect, in the workers too.
+ * that slack was most of the peak RSS of a long backfill (issue 4). Growing each heap by at most
+ * half of what is live after a collection (with the workers' young generation capped, see
+ * pool.ts) keeps the peak low in the same time (figures in docs/performance.md). V8 reads this
+ * flag at each collection, so setting it before the work starts takes effect, in the workers too.
  */
 function leanHeaps(): void {
   setFlagsFromString('--heap-growing-percent=50');

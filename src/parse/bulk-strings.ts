@@ -2,27 +2,16 @@ import {escapeCut} from './escape-cut.js';
 
 /**
  * Long string values that no KPI reads, shortened before an events text is parsed (issue 4).
- * Tool outputs and similar texts are nearly all of an events text's characters (95% on the
- * benchmark corpus), and JSON.parse would copy each into a string of its own only for the
- * collector to free it. Shortened first, the same structure parses from a twentieth of the text,
- * and the heap, the page faults and the GC get a twentieth of the work. The scan costs about half
- * of what it saves.
+ * Tool outputs and similar texts are nearly all of an events text's characters, and JSON.parse
+ * would copy each into a string of its own only for the collector to free it.
  *
  * What is shortened: a string value of at least `LONG` characters (of JSON text) directly after a
  * key written with plain letters, digits or `_` that is not in `keep` (the keys a KPI reads, at any
  * depth). It keeps its first `KEEP_CHARS` characters, cut where no escape is split, so it decodes
  * to a prefix of the original value: still a non-empty string, and as printed in a warning (at most
  * 60 characters, see `describe`) the same. Keys, numbers, nesting and other strings are untouched.
- *
- * Why the result parses as the original does. The scan takes string tokens in order: a token runs
- * from a `"` to the next `"` behind an even number of backslashes, and the next token starts at the
- * next `"`. In valid JSON these are exactly the parser's strings: outside them there is no `"` or
- * `\`, inside them backslashes pair up in escapes. In invalid JSON they are exactly the parser's up
- * to the first error, for the same reason. A token is shortened only when the text matches JSON's
- * string grammar from its opening to its closing quote (no raw control character, only valid
- * escapes), so no error lies inside one, and what the parser meets before the first error is the
- * same sequence of tokens. Hence the shortened text is valid exactly when the original is, with the
- * same structure, and the key before a shortened value is the true key.
+ * A token is shortened only when it matches JSON's string grammar whole; why the shortened text
+ * then parses exactly as the original does is argued in docs/design.md ("The string cut").
  */
 export function withoutBulkStrings(text: string, keep: ReadonlySet<string>): string {
   if (text.length < LONG) return text;

@@ -1,7 +1,7 @@
 /**
  * Read buffers that are used again (issue 4). A fresh buffer per file costs a page fault per 4 KiB
- * the first time it is written, and on the benchmark machine faults were a quarter of the CPU time
- * of a backfill. A thread keeps the few buffers its reads in flight need and reuses them.
+ * the first time it is written, and faults were a large share of a backfill's CPU time
+ * (docs/performance.md). A thread keeps the few buffers its reads in flight need and reuses them.
  */
 export class ScratchBuffers {
   private readonly free: Buffer[] = [];

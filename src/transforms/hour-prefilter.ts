@@ -9,19 +9,10 @@ import {parseTimestamp} from '../time/iso.js';
  * event of the file. `true` only means "parse it and see". Returns null when it cannot help (daily
  * and every-touched-hour plans, or ranges of many years).
  *
- * Why it is sound. An event reaches an hour only through a `timestamp` string that
- * `datetime.fromisoformat` parses into that hour. Such a string starts with its four ASCII year
- * digits (no sign, space or other digits are accepted), and its local date is within a day of the
- * hour's UTC date, as offsets are under 24 h. In the file it is a JSON string, written directly
- * (`"2026-...`) or inside the double-encoded events string (`\"2026-...`): the byte `"` followed
- * by the year, unless the quote or a year digit is itself written as a `\u` escape, which makes
- * the whole file answer true. Every other occurrence of `"YYYY`, for a year the hours can be local
- * in, is a candidate, and it is not a timestamp in the hours when
- * - its date is written plainly (`YYYY-MM-DD` or `YYYYMMDD`) and is more than a day from every
- *   requested hour's date, whatever follows; or
- * - its text has no escapes (then the bytes are the text) and parseTimestamp, which is
- *   fromisoformat, puts it in no requested hour.
- * Any other candidate answers true.
+ * Why a "no" is certain: a timestamp in the hours is a JSON string starting with its year digits
+ * and dated within a day of an hour's UTC date, so any `"YYYY` that cannot be one is passed over,
+ * and any other, or an escape that could hide one, answers true. The full argument is in
+ * docs/design.md ("The hour prefilter").
  */
 export function hourPrefilter(plan: BucketPlan, allowed: ReadonlySet<number> | null): ((bytes: Uint8Array) => boolean) | null {
   if (plan.kind !== 'hourly' || allowed === null) return null;

@@ -36,7 +36,7 @@ export interface SessionPoolOptions {
 const QUEUED_AHEAD = 1;
 
 /**
- * A worker's young generation at most (V8's default here is 48 MB): sessions are parsed one at a
+ * A worker's young generation at most (V8's default is larger): sessions are parsed one at a
  * time and their garbage dies young, so a smaller nursery is collected as cheaply and keeps the
  * peak RSS of two workers under the 200 MB target (see leanHeaps in cli/main.ts).
  */
@@ -244,8 +244,8 @@ function startSessionWorker(url: URL): Worker {
 }
 
 /**
- * Workers started before the CLI has loaded (bin/kpi-stream): a worker takes ~150 ms to load its
- * modules, which then overlaps with the main thread's own loading instead of following it. The
+ * Workers started before the CLI has loaded (bin/kpi-stream): the time a worker takes to load its
+ * modules then overlaps with the main thread's own loading instead of following it. The
  * first pool adopts them; the rest are dropped when it closes (or by the CLI when it runs in one
  * thread). Process-wide by nature, so kept here rather than in a pool.
  */

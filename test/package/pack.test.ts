@@ -52,6 +52,14 @@ describe('the npm package', () => {
     await runCli(['--source-dir', DATASET, ...WEEK, '--out-dir', checkoutOut]);
   });
 
+  it('shows examples/week.ts in the README', () => {
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+    const example = readFileSync(join(REPO, 'examples', 'week.ts'), 'utf8');
+    const shown = /## Use as a library\n[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+    // The file's first lines say how to run it; the README says that in its own words.
+    expect(shown).toBe(example.split('\n').slice(2).join('\n'));
+  });
+
   it('builds before it is packed', () => {
     expect(pkg.scripts.prepack).toMatch(/npm run build/);
   });
