@@ -1,10 +1,14 @@
 import {join} from 'node:path';
 import {Readable} from 'node:stream';
 import {describe, expect, it} from 'vitest';
-import {folderInputs, rowInputs} from '../../src/library/inputs.js';
-import {planHour, planTouchedHours} from '../../src/library/plan.js';
+import {folderInputs, hubInputs, rowInputs, type PipelineInputs} from '../../src/library/inputs.js';
+import {planHour, planRange, planTouchedHours} from '../../src/library/plan.js';
+import {combinedCsv, runPipeline} from '../../src/pipeline.js';
+import {Reporter} from '../../src/report.js';
 import {listLocalFiles} from '../../src/sources/local-files.js';
 import type {SessionInput} from '../../src/types.js';
+import {hubOptions, TOKEN} from '../hub/setup.js';
+import {loadDatasetFolder, startHubServer} from '../support/hub-server.js';
 import {REPO} from '../support/python.js';
 
 const DATASET = join(REPO, 'fixtures', 'dataset');
@@ -36,5 +40,28 @@ describe('rowInputs', () => {
     expect(inputs.map(i => (i.ref.kind === 'bytes' ? Buffer.from(i.ref.bytes).toString() : ''))).toEqual(['{"a":1}', '{"b":2}\n', '{"c":3}\n']);
     expect([...source.allowedFor(inputs[0]!)!]).toEqual([0]);
     expect(rowInputs(Readable.from([]), planTouchedHours()).allowedFor(inputs[0]!)).toBeNull();
+  });
+});
+
+describe('hubInputs', () => {
+  it('gives the pipeline the same inputs from the Hub as folderInputs from the folder', async () => {
+    const server = await startHubServer({token: TOKEN, repos: {'acme/sessions': {files: await loadDatasetFolder(DATASET)}}});
+    try {
+      const plan = planRange('2026-04-20T00', '2026-04-22T00');
+      const csvOf = async (source: PipelineInputs) => {
+        const reporter = new Reporter({format: 'text', write: () => {}});
+        const {rows, failed} = await runPipeline({plan, ...source, concurrency: 4, reporter});
+        expect(failed).toEqual([]);
+        return combinedCsv(rows);
+      };
+      const fromHub = await hubInputs('acme/sessions', plan, hubOptions(server));
+      const fromFolder = await folderInputs(DATASET, plan);
+      expect(fromHub.total).toBe(fromFolder.total);
+      const csv = await csvOf(fromFolder);
+      expect(csv.split('\n').length).toBeGreaterThan(10);
+      expect(await csvOf(fromHub)).toBe(csv);
+    } finally {
+      await server.close();
+    }
   });
 });
