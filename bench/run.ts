@@ -8,18 +8,22 @@
  * Cases: cron (one hour: two day folders), backfill (168 hours in one pass; the reference goes hour
  * by hour, once: it takes minutes), bound (JSON.parse of every row and its events/messages on one
  * core), huge (one 1 GB session; output compared with the reference on a smaller one it can load),
- * stream-json (one large row through stream-json, for the record). Every kpi-stream output is
- * compared byte for byte with the reference's: a difference fails the run (exit 1).
+ * stream-json (one large row through stream-json, for the record), duckdb (DuckDB's SQL over the
+ * backfill's files with 2 threads, the peer: see duckdb-peer.ts). cron, backfill, bound and duckdb
+ * run on each corpus profile (`--profiles`): realistic (8 days x 150 sessions) and small-sessions
+ * (8 days x 60, median about 150 KB, where fixed costs per file and per run weigh most).
+ * Every kpi-stream output is compared byte for byte with the reference's: a difference fails the
+ * run (exit 1).
  * Prints a table and writes bench/results/latest.json (smoke: bench/results/smoke.json).
  */
 
-import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {loadavg, tmpdir} from 'node:os';
 import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {parseArgs} from 'node:util';
 import {addDays} from '../src/dev/corpus.js';
-import {folderBytes, HUGE_HOURS, hugeCorpus, realisticCorpus, type BenchCorpus} from './data.js';
+import {folderBytes, HUGE_HOURS, hugeCorpus, realisticCorpus, type BenchCorpus, type CorpusShape} from './data.js';
 import {compareTrees, countFiles, machine, measure, median, type Machine, type Measured} from './measure.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -28,14 +32,27 @@ const ORACLE = process.env.KPI_ORACLE ?? resolve(REPO, '..', 'shared', 'referenc
 const PYTHON = process.env.KPI_PYTHON ?? '/root/.pyenv/versions/3.12.1/bin/python3';
 const PARSE_BOUND = join(REPO, 'dist', 'bench', 'parse-bound.js');
 const STREAM_JSON = join(REPO, 'dist', 'bench', 'stream-json.js');
-const ALL_CASES = ['cron', 'backfill', 'bound', 'huge', 'stream-json'] as const;
+const DUCKDB_PEER = join(REPO, 'dist', 'bench', 'duckdb-peer.js');
+const ALL_CASES = ['cron', 'backfill', 'bound', 'duckdb', 'huge', 'stream-json'] as const;
 type CaseName = (typeof ALL_CASES)[number];
+const ALL_PROFILES = ['realistic', 'small-sessions'] as const;
+type ProfileName = (typeof ALL_PROFILES)[number];
+
+/** Corpus shapes per profile; smoke runs keep them tiny. */
+function shapeOf(profile: ProfileName, smoke: boolean, seed: number): CorpusShape {
+  if (profile === 'realistic') return smoke ? {seed, days: 3, sessionsPerDay: 6, sizeScale: 0.05} : {seed, days: 8, sessionsPerDay: 150, sizeScale: 1};
+  return smoke ? {seed, days: 3, sessionsPerDay: 4, sizeScale: 0.03} : {seed, days: 8, sessionsPerDay: 60, sizeScale: 0.9};
+}
+
+/** A case's name in the table: the realistic profile's as it always was, the others tagged. */
+const caseLabel = (name: string, profile: ProfileName) => (profile === 'realistic' ? name : `${name} (${profile})`);
 
 interface Settings {
   smoke: boolean;
   seed: number;
   reps: number;
   cases: Set<CaseName>;
+  profiles: ProfileName[];
   hugeBytes: number;
   /** The huge file the reference still loads, for the output check. */
   hugeCheckBytes: number;
@@ -82,6 +99,7 @@ function settings(argv: string[]): Settings {
       seed: {type: 'string', default: '1'},
       reps: {type: 'string'},
       cases: {type: 'string'},
+      profiles: {type: 'string'},
       'huge-bytes': {type: 'string'},
       cache: {type: 'string'},
       out: {type: 'string'},
@@ -91,6 +109,8 @@ function settings(argv: string[]): Settings {
   const smoke = values.smoke!;
   const cases = new Set((values.cases?.split(',') ?? [...ALL_CASES]) as CaseName[]);
   for (const c of cases) if (!ALL_CASES.includes(c)) throw new Error(`option --cases: unknown case "${c}" (known: ${ALL_CASES.join(', ')})`);
+  const profiles = (values.profiles?.split(',') ?? [...ALL_PROFILES]) as ProfileName[];
+  for (const p of profiles) if (!ALL_PROFILES.includes(p)) throw new Error(`option --profiles: unknown profile "${p}" (known: ${ALL_PROFILES.join(', ')})`);
   const number = (name: string, text: string) => {
     const n = Number(text);
     if (!Number.isFinite(n) || n <= 0) throw new Error(`option --${name} must be a positive number, got "${text}"`);
@@ -101,6 +121,7 @@ function settings(argv: string[]): Settings {
     seed: number('seed', values.seed!),
     reps: values.reps !== undefined ? number('reps', values.reps) : smoke ? 1 : 5,
     cases,
+    profiles,
     hugeBytes: values['huge-bytes'] !== undefined ? number('huge-bytes', values['huge-bytes']) : smoke ? 2e6 : 1e9,
     hugeCheckBytes: smoke ? 5e5 : 1e8,
     cacheDir: values.cache ?? join(REPO, 'bench', '.cache'),
@@ -163,7 +184,8 @@ function kpiRuns(times: number, expected: string, run: (out: string) => Measured
   return {runs, check};
 }
 
-function cronCase(s: Settings, corpus: BenchCorpus, rows: Row[]): void {
+function cronCase(s: Settings, corpus: BenchCorpus, rows: Row[], profile: ProfileName): void {
+  const name = caseLabel('cron', profile);
   const day = corpus.days[Math.min(5, corpus.days.length - 1)]!;
   const hour = ['--datetime', `${day}T14`];
   const input = folderBytes(corpus.dir, [addDays(day, -1), day]).bytes;
@@ -188,37 +210,78 @@ function cronCase(s: Settings, corpus: BenchCorpus, rows: Row[]): void {
     if (b.check !== 'same') check1 = b.check;
   }
   const note = `${hour[1]}, ${countFiles(expected)} CSV`;
-  const ref = row('cron', 'reference', refRuns, input, 'reference', note);
-  rows.push(ref, versus(row('cron', 'kpi-stream', kpi, input, check), ref), versus(row('cron', 'kpi-stream --threads 1', kpi1, input, check1), ref));
+  const ref = row(name, 'reference', refRuns, input, 'reference', note);
+  rows.push(ref, versus(row(name, 'kpi-stream', kpi, input, check), ref), versus(row(name, 'kpi-stream --threads 1', kpi1, input, check1), ref));
 }
 
-function backfillCase(s: Settings, corpus: BenchCorpus, rows: Row[]): void {
+/** The backfill's week: from the corpus's second day, 7 days (fewer on a small corpus). */
+function backfillWeek(corpus: BenchCorpus) {
   const first = corpus.days[Math.min(1, corpus.days.length - 1)]!;
   const days = Math.min(7, corpus.days.length - 1) || 1;
-  const hours = ['--from', `${first}T00`, '--to', `${addDays(first, days)}T00`];
-  const input = folderBytes(corpus.dir, foldersFor(first, days)).bytes;
+  return {first, days, from: `${first}T00`, to: `${addDays(first, days)}T00`, folders: foldersFor(first, days)};
+}
+
+/** Runs the backfill; returns the reference's output folder (the duckdb case checks against it). */
+function backfillCase(s: Settings, corpus: BenchCorpus, rows: Row[], profile: ProfileName): string {
+  const name = caseLabel('backfill', profile);
+  const {days, from, to, folders} = backfillWeek(corpus);
+  const hours = ['--from', from, '--to', to];
+  const input = folderBytes(corpus.dir, folders).bytes;
   const expected = scratch('oracle-backfill');
   // Hour by hour, as the reference backfills: minutes on the full corpus, so once.
-  const ref = row('backfill', 'reference (hour by hour)', [oracle(corpus.dir, hours, expected)], input, 'reference', `${days * 24} hours, ${countFiles(expected)} CSV`);
+  const ref = row(name, 'reference (hour by hour)', [oracle(corpus.dir, hours, expected)], input, 'reference', `${days * 24} hours, ${countFiles(expected)} CSV`);
   const reps = Math.min(s.reps, 3);
   const a = kpiRuns(reps, expected, out => kpiStream(corpus.dir, hours, out));
   const b = kpiRuns(reps, expected, out => kpiStream(corpus.dir, hours, out, ['--threads', '1']));
-  rows.push(ref, versus(row('backfill', 'kpi-stream', a.runs, input, a.check), ref), versus(row('backfill', 'kpi-stream --threads 1', b.runs, input, b.check), ref));
+  rows.push(ref, versus(row(name, 'kpi-stream', a.runs, input, a.check), ref), versus(row(name, 'kpi-stream --threads 1', b.runs, input, b.check), ref));
+  return expected;
 }
 
-function boundCase(s: Settings, corpus: BenchCorpus, rows: Row[]): void {
-  const first = corpus.days[Math.min(1, corpus.days.length - 1)]!;
-  const days = Math.min(7, corpus.days.length - 1) || 1;
-  const folders = foldersFor(first, days);
+function boundCase(s: Settings, corpus: BenchCorpus, rows: Row[], profile: ProfileName): void {
+  const {folders} = backfillWeek(corpus);
   const input = folderBytes(corpus.dir, folders).bytes;
   const runs: Measured[] = [];
   for (let i = 0; i < Math.min(s.reps, 3); i++) runs.push(measure(process.execPath, [PARSE_BOUND, corpus.dir, ...folders]));
-  const bound = row('bound', 'JSON.parse only, 1 core', runs, input, 'n/a', 'same files as backfill');
+  const bound = row(caseLabel('bound', profile), 'JSON.parse only, 1 core', runs, input, 'n/a', 'same files as backfill');
   rows.push(bound);
-  // kpi-stream's backfill against the bound: same files, so the ratio is one of MB/s.
-  for (const r of rows.filter(r => r.case === 'backfill' && r.tool.startsWith('kpi-stream'))) {
-    rows.push({...r, case: 'backfill vs bound', baseline: `${bound.case}/${bound.tool}`, ratio: bound.seconds / r.seconds});
+  againstBackfill(rows, bound, caseLabel('backfill vs bound', profile), profile);
+}
+
+/** kpi-stream's backfill rows against `peer` (same files, so the ratio is one of MB/s). */
+function againstBackfill(rows: Row[], peer: Row, name: string, profile: ProfileName): void {
+  for (const r of rows.filter(r => r.case === caseLabel('backfill', profile) && r.tool.startsWith('kpi-stream'))) {
+    rows.push({...r, case: name, baseline: `${peer.case}/${peer.tool}`, ratio: peer.seconds / r.seconds});
   }
+}
+
+/**
+ * DuckDB's SQL over the backfill's files with 2 threads (duckdb-peer.ts). Its output is not the
+ * reference's (it skips what needs Python's semantics), so `check` says in how many hours its
+ * llm_calls equal the reference's.
+ */
+function duckdbCase(s: Settings, corpus: BenchCorpus, rows: Row[], profile: ProfileName, expected: string | undefined): void {
+  const {from, to, folders} = backfillWeek(corpus);
+  const input = folderBytes(corpus.dir, folders).bytes;
+  const runs: Measured[] = [];
+  for (let i = 0; i < Math.min(s.reps, 3); i++) runs.push(measure(process.execPath, [DUCKDB_PEER, corpus.dir, from, to, '2', ...folders]));
+  const found = JSON.parse(runs[0]!.stdout) as {hours: number; llmCalls: Record<string, number>};
+  const peer = row(caseLabel('duckdb', profile), 'DuckDB SQL, 2 threads', runs, input, expected ? llmCallsAgreement(found.llmCalls, expected) : 'n/a', 'same files as backfill; a subset of the KPIs');
+  rows.push(peer);
+  againstBackfill(rows, peer, caseLabel('backfill vs duckdb', profile), profile);
+}
+
+/** In how many of the reference's hours DuckDB's llm_calls are the same. */
+function llmCallsAgreement(duck: Record<string, number>, expected: string): string {
+  let hours = 0;
+  let same = 0;
+  for (const [bucket, calls] of Object.entries(duck)) {
+    const csv = join(expected, 'hourly', bucket.slice(0, 10), `${bucket.slice(11)}.csv`);
+    if (!existsSync(csv)) continue;
+    const [header, values] = readFileSync(csv, 'utf8').trim().split('\n').map(line => line.split(','));
+    hours++;
+    if (Number(values![header!.indexOf('llm_calls')]) === calls) same++;
+  }
+  return `llm_calls as the reference's in ${same} of ${hours} hours`;
 }
 
 function hugeCase(s: Settings, rows: Row[]): void {
@@ -253,19 +316,23 @@ function streamJsonCase(corpus: BenchCorpus, rows: Row[]): void {
   }
 }
 
-function targets(rows: Row[]): Target[] {
+function targets(rows: Row[], profiles: readonly ProfileName[]): Target[] {
   const find = (c: string, tool = 'kpi-stream') => rows.find(r => r.case === c && r.tool === tool);
   const out: Target[] = [];
   const ratio = (name: string, r: Row | undefined, want: number) => {
     if (r?.ratio !== undefined) out.push({name, want: `>= ${want}x`, got: `${r.ratio.toFixed(2)}x`, met: r.ratio >= want});
   };
-  ratio('cron path vs reference', find('cron'), 2);
-  ratio('backfill vs reference hour by hour', find('backfill'), 60);
-  ratio('backfill vs parse bound (1 core)', find('backfill vs bound'), 1);
-  const realistic = rows.filter(r => r.tool.startsWith('kpi-stream') && ['cron', 'backfill'].includes(r.case) && r.rssMb !== null);
-  if (realistic.length) {
-    const worst = Math.max(...realistic.map(r => r.rssMb!));
-    out.push({name: 'peak RSS, realistic corpus', want: '<= 200 MB', got: `${worst.toFixed(0)} MB`, met: worst <= 200});
+  for (const profile of profiles) {
+    const label = (name: string) => caseLabel(name, profile);
+    ratio(label('cron path vs reference'), find(label('cron')), 2);
+    ratio(label('backfill vs reference hour by hour'), find(label('backfill')), 60);
+    ratio(label('backfill vs parse bound (1 core)'), find(label('backfill vs bound')), 1);
+    ratio(label('backfill vs DuckDB (2 threads)'), find(label('backfill vs duckdb')), 1);
+    const measured = rows.filter(r => r.tool.startsWith('kpi-stream') && [label('cron'), label('backfill')].includes(r.case) && r.rssMb !== null);
+    if (measured.length) {
+      const worst = Math.max(...measured.map(r => r.rssMb!));
+      out.push({name: label('peak RSS'), want: '<= 200 MB', got: `${worst.toFixed(0)} MB`, met: worst <= 200});
+    }
   }
   const huge = find('huge');
   if (huge) {
@@ -306,34 +373,44 @@ async function main(): Promise<number> {
   const s = settings(process.argv.slice(2));
   const m = machine(PYTHON);
   const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
-  const shape = s.smoke ? {seed: s.seed, days: 3, sessionsPerDay: 6, sizeScale: 0.05} : {seed: s.seed, days: 8, sessionsPerDay: 150, sizeScale: 1};
-  log(`corpus ${JSON.stringify(shape)} (cached under ${s.cacheDir})`);
-  const corpus = realisticCorpus(s.cacheDir, shape);
-  log(`corpus: ${corpus.files} files, ${(corpus.bytes / MB).toFixed(0)} MB${corpus.generatedSeconds ? `, generated in ${corpus.generatedSeconds.toFixed(0)} s` : ', from the cache'}`);
+  const corpora = s.profiles.map(profile => {
+    const shape = shapeOf(profile, s.smoke, s.seed);
+    log(`corpus ${profile} ${JSON.stringify(shape)} (cached under ${s.cacheDir})`);
+    const corpus = realisticCorpus(s.cacheDir, shape);
+    log(`corpus: ${corpus.files} files, ${(corpus.bytes / MB).toFixed(0)} MB${corpus.generatedSeconds ? `, generated in ${corpus.generatedSeconds.toFixed(0)} s` : ', from the cache'}`);
+    return {profile, shape, corpus};
+  });
   const rows: Row[] = [];
   const errors: string[] = [];
-  const step = (name: CaseName, run: () => void) => {
+  const step = (name: CaseName, run: () => void, profile: ProfileName = 'realistic') => {
     if (!s.cases.has(name)) return;
-    log(`${name}...`);
+    const label = caseLabel(name, profile);
+    log(`${label}...`);
     const began = performance.now();
     try {
       run();
     } catch (error) {
-      errors.push(`${name}: ${(error as Error).message}`);
-      log(`${name} failed: ${(error as Error).message}`);
+      errors.push(`${label}: ${(error as Error).message}`);
+      log(`${label} failed: ${(error as Error).message}`);
     }
-    log(`${name} done in ${((performance.now() - began) / 1000).toFixed(0)} s`);
+    log(`${label} done in ${((performance.now() - began) / 1000).toFixed(0)} s`);
   };
-  step('cron', () => cronCase(s, corpus, rows));
-  step('backfill', () => backfillCase(s, corpus, rows));
-  step('bound', () => boundCase(s, corpus, rows));
+  for (const {profile, corpus} of corpora) {
+    let expected: string | undefined;
+    step('cron', () => cronCase(s, corpus, rows, profile), profile);
+    step('backfill', () => void (expected = backfillCase(s, corpus, rows, profile)), profile);
+    step('bound', () => boundCase(s, corpus, rows, profile), profile);
+    step('duckdb', () => duckdbCase(s, corpus, rows, profile, expected), profile);
+  }
   step('huge', () => hugeCase(s, rows));
-  step('stream-json', () => streamJsonCase(corpus, rows));
+  const first = corpora[0]?.corpus;
+  if (first) step('stream-json', () => streamJsonCase(first, rows));
   m.loadEnd = loadavg()[0]!;
 
-  const met = s.smoke ? [] : targets(rows);
+  const met = s.smoke ? [] : targets(rows, s.profiles);
   const text = table(rows);
-  process.stdout.write(`\n${describeMachine(m)}\ncorpus: ${corpus.files} files, ${(corpus.bytes / MB).toFixed(0)} MB, days ${corpus.days[0]}..${corpus.days.at(-1)}\n\n${text}\n`);
+  const described = corpora.map(({profile, corpus}) => `corpus ${profile}: ${corpus.files} files, ${(corpus.bytes / MB).toFixed(0)} MB, days ${corpus.days[0]}..${corpus.days.at(-1)}`);
+  process.stdout.write(`\n${describeMachine(m)}\n${described.join('\n')}\n\n${text}\n`);
   if (met.length) {
     process.stdout.write('\ntargets:\n');
     for (const t of met) process.stdout.write(`  ${t.met ? 'met   ' : 'MISSED'} ${t.name}: ${t.got} (want ${t.want})\n`);
@@ -342,7 +419,7 @@ async function main(): Promise<number> {
   for (const e of errors) process.stdout.write(`\nERROR ${e}\n`);
   mkdirSync(dirname(s.out), {recursive: true});
   const date = new Date().toISOString();
-  writeFileSync(s.out, JSON.stringify({date, smoke: s.smoke, machine: m, corpus: {...shape, files: corpus.files, bytes: corpus.bytes, days: corpus.days}, rows, targets: met, errors, table: text}, null, 2) + '\n');
+  writeFileSync(s.out, JSON.stringify({date, smoke: s.smoke, machine: m, corpora: corpora.map(({profile, shape, corpus}) => ({profile, ...shape, files: corpus.files, bytes: corpus.bytes, days: corpus.days})), rows, targets: met, errors, table: text}, null, 2) + '\n');
   process.stdout.write(`\nwrote ${s.out}\n`);
   rmSync(scratchRoot, {recursive: true, force: true});
   return wrong.length || errors.length ? 1 : 0;

@@ -2,17 +2,19 @@ import {Readable, Writable} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
 import {NeedsExactParse} from './py/value.js';
 import {countBytes, openSession, type DownloadHooks} from './sources/open-input.js';
-import {sessionEvents} from './parse/session-events.js';
+import {sessionParts, type SessionPart} from './parse/session-events.js';
 import {streamSessionParts} from './parse/row-stream.js';
-import {timeWindow} from './transforms/time-window.js';
-import {sessionMetrics, type SessionOutcome} from './transforms/session-metrics.js';
+import {stageTransform} from './stream.js';
+import {windowStage} from './transforms/time-window.js';
+import {metricsStage, type SessionOutcome} from './transforms/session-metrics.js';
 import type {BucketPlan} from './buckets.js';
 import type {InputWarning, SessionInput, SessionResult} from './types.js';
 
 /**
- * Files larger than this are parsed as a stream, in bounded memory, rather than whole (issue 4):
- * decoding a row whole peaks at several times its size, while a stream's peak does not grow
- * with the size. The measurements behind the value are in docs/performance.md.
+ * Files larger than this are parsed as a stream, in bounded memory, rather than whole (issue 4).
+ * Decoding a row whole peaks at five to six times its size (a 50 MB session: 272 MB RSS), a
+ * stream at about 100 MB whatever the size. On the benchmark week 4 MiB instead of 16 MiB gave
+ * the same time and 219 MB peak RSS instead of 305 MB (one thread).
  */
 export const STREAM_ABOVE = 4 << 20;
 
@@ -37,17 +39,17 @@ export async function readSession(input: SessionInput, options: ReadSessionOptio
   let run: Run | NeedsExactParse;
   if (opened instanceof Uint8Array) {
     size = opened.byteLength;
-    run = await runStages(() => sessionEvents(opened, {exact: false}), input.name, options, false);
-    if (run instanceof NeedsExactParse) run = await runStages(() => sessionEvents(opened, {exact: true}), input.name, options, true);
+    run = runInMemory(opened, input.name, options, false);
+    if (run instanceof NeedsExactParse) run = runInMemory(opened, input.name, options, true);
   } else {
     const counted = countBytes(opened);
-    run = await runStages(() => streamSessionParts(counted.stream, {exact: false}), input.name, options, false);
+    run = await runStreamed(() => streamSessionParts(counted.stream, {exact: false}), input.name, options, false);
     size = counted.bytes();
     if (run instanceof NeedsExactParse) {
       // The bytes were not kept: read them again.
       const again = await openSession(input.ref, -1, options.hub);
       const stream = again instanceof Uint8Array ? Readable.from([again]) : again;
-      run = await runStages(() => streamSessionParts(stream, {exact: true}), input.name, options, true);
+      run = await runStreamed(() => streamSessionParts(stream, {exact: true}), input.name, options, true);
     }
   }
   if (run instanceof NeedsExactParse) throw run; // the exact parser never asks; a bug if it does
@@ -61,21 +63,48 @@ export async function readSession(input: SessionInput, options: ReadSessionOptio
 
 export type Run = {outcome: SessionOutcome; warnings: InputWarning[]};
 
-/** One session's parts through window -> metrics: its outcome, or NeedsExactParse from a fast parse. */
-export async function runStages(
-  parts: () => Readable,
-  file: string,
-  {plan, allowed}: ReadSessionOptions,
-  exact: boolean,
-): Promise<Run | NeedsExactParse> {
+/** The window and metrics stages of one session, and what they warn about. */
+function stagesFor(file: string, {plan, allowed}: ReadSessionOptions, exact: boolean) {
   const warnings: InputWarning[] = [];
   const warn = (code: string, message: string) => warnings.push({code, file, message});
+  const window = windowStage({plan, allowed, warn});
+  const metrics = metricsStage({exact, warn, everySessionIn: plan.kind === 'daily' ? 0 : undefined});
+  return {window, metrics, warnings};
+}
+
+/**
+ * A session in memory: its parts go through the stage functions directly. A stream pipeline per
+ * file cost more than the stages themselves on small sessions (issue 11).
+ */
+function runInMemory(bytes: Uint8Array, file: string, options: ReadSessionOptions, exact: boolean): Run | NeedsExactParse {
+  const {window, metrics, warnings} = stagesFor(file, options, exact);
+  let outcome: SessionOutcome | undefined;
+  const metricsOf = (windowed: ReturnType<typeof window.step>) => {
+    const out = windowed && metrics.step(windowed);
+    if (out) outcome = out;
+  };
+  try {
+    const parts: SessionPart[] = sessionParts(bytes, {exact});
+    for (const part of parts) metricsOf(window.step(part));
+    metricsOf(window.flush?.());
+    metrics.flush?.();
+  } catch (error) {
+    if (error instanceof NeedsExactParse) return error;
+    throw error;
+  }
+  if (!outcome) throw new Error(`internal: ${file} produced no outcome`);
+  return {outcome, warnings};
+}
+
+/** A session too large to hold: the same stages as Transforms, in bounded memory. */
+export async function runStreamed(parts: () => Readable, file: string, options: ReadSessionOptions, exact: boolean): Promise<Run | NeedsExactParse> {
+  const {window, metrics, warnings} = stagesFor(file, options, exact);
   let outcome: SessionOutcome | undefined;
   try {
     await pipeline(
       parts(),
-      timeWindow({plan, allowed, warn}),
-      sessionMetrics({exact, warn, everySessionIn: plan.kind === 'daily' ? 0 : undefined}),
+      stageTransform(window),
+      stageTransform(metrics),
       new Writable({
         objectMode: true,
         write(o: SessionOutcome, _encoding, done) {

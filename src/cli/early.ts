@@ -16,13 +16,24 @@ export const DEFAULT_CONCURRENCY = 8;
 /**
  * How many workers a run with these arguments may use: `--threads` (default: the cores), but no
  * more than `--concurrency` (a pool starts a worker only when every other one is busy), and none
- * for one thread, `--help` or `--version`.
+ * for one thread, `--help` or `--version`, nor for a run of a few hours: most of its files fail
+ * the prefilter, and it starts workers only if its parsing grows past workersWhenTheyPay's bound.
  */
 export function workersToStart(argv: readonly string[], cores: number): number {
   if (argv.some(arg => arg === '--help' || arg === '-h' || arg === '--version')) return 0;
+  if (!manyHours(argv)) return 0;
   const threads = numberFlag(argv, '--threads') ?? cores;
   const workers = Math.min(threads, numberFlag(argv, '--concurrency') ?? DEFAULT_CONCURRENCY);
   return workers > 1 ? workers : 0;
+}
+
+/** Hours from which a run starts its workers at once: a day's files mostly pass the prefilter. */
+export const MANY_HOURS = 24;
+
+/** A backfill, a day, or stdin; not the cron hour, `--datetime` or `--hours` under a day. */
+function manyHours(argv: readonly string[]): boolean {
+  if (argv.some(arg => /^--(from|daily-backfill|stdin)(=|$)/.test(arg))) return true;
+  return (numberFlag(argv, '--hours') ?? 1) >= MANY_HOURS;
 }
 
 function numberFlag(argv: readonly string[], flag: string): number | undefined {

@@ -1,4 +1,5 @@
 import {availableParallelism} from 'node:os';
+import {MANY_HOURS} from './early.js';
 import {buildArgv, check, EXAMPLE, UsageError, type CliArgs} from './args.js';
 import {hourStart, folderBuckets, hourIndex, type BucketPlan} from '../buckets.js';
 import {EXIT, exitCodeFor, KpiError} from '../errors.js';
@@ -13,6 +14,7 @@ import {resolveHubUrl, resolveToken, type HubOptions, type RetryInfo} from '../h
 import {createProgress, type Progress} from '../progress.js';
 import {prefiltered} from '../prefilter.js';
 import {dropPrewarmedWorkers, SessionPool} from '../workers/pool.js';
+import {workersWhenTheyPay} from '../workers/when-they-pay.js';
 
 /** Where the CLI reads and writes; tests pass their own. */
 export interface CliIo {
@@ -116,16 +118,21 @@ async function execute(argv: CliArgs, io: CliIo, reporter: Reporter, signal: Abo
   // Hub inputs wait on the network: let each worker download several at once.
   // --strict must parse every file to see each malformed one: no prefilter (see prefilter.ts).
   const prefilter = !argv.strict;
-  const pool = threads > 1 ? new SessionPool({threads, perWorker: fromHub ? Math.ceil(argv.concurrency / threads) : 1, prefilter, onRetry, signal}) : undefined;
-  if (!pool) dropPrewarmedWorkers();
-  const reader = pool?.read ?? (prefilter ? prefiltered() : undefined);
+  const workers: {pool?: SessionPool} = {};
+  const startPool = () => (workers.pool = new SessionPool({threads, perWorker: fromHub ? Math.ceil(argv.concurrency / threads) : 1, prefilter, onRetry, signal})).read;
+  // Workers start at once for a run of many hours (bin/kpi-stream started them early, see
+  // workersToStart), else only once the run has shown it has work for them.
+  const workersAfterBytes = plan.kind !== 'hourly' || plan.indices.length >= MANY_HOURS ? 0 : undefined;
+  const reader = threads > 1 ? workersWhenTheyPay({startPool, prefilter, workersAfterBytes}) : prefilter ? prefiltered() : undefined;
+  if (threads <= 1) dropPrewarmedWorkers();
   let result;
   try {
     result = await runPipeline({plan, ...source, concurrency: argv.concurrency, reporter, progress, signal, reader, hub: {onRetry, signal}});
   } finally {
     progress?.done();
     showProgress(undefined);
-    await pool?.close();
+    await workers.pool?.close();
+    dropPrewarmedWorkers(); // those started early that no pool adopted
   }
   if (result.failed.length) {
     reporter.summary();

@@ -2,7 +2,7 @@ import type {Readable} from 'node:stream';
 import type {BucketPlan} from '../buckets.js';
 import {streamSessionParts} from '../parse/row-stream.js';
 import {NeedsExactParse} from '../py/value.js';
-import {readSession, runStages} from '../session.js';
+import {readSession, runStreamed} from '../session.js';
 import {countBytes} from '../sources/open-input.js';
 import type {SessionResult} from '../types.js';
 
@@ -32,7 +32,7 @@ export function readSessionBytes(bytes: Uint8Array, options: SessionReadOptions)
 export async function readSessionStream(stream: Readable, options: SessionReadOptions): Promise<SessionResult> {
   const {plan, name = 'session'} = options;
   const counted = countBytes(stream);
-  const run = await runStages(() => streamSessionParts(counted.stream, {exact: true}), name, {plan, allowed: allowedOf(options)}, true);
+  const run = await runStreamed(() => streamSessionParts(counted.stream, {exact: true}), name, {plan, allowed: allowedOf(options)}, true);
   if (run instanceof NeedsExactParse) throw run; // the exact parser never asks; a bug if it does
   const {outcome, warnings} = run;
   const base = {seq: 0, name, bytes: counted.bytes()};

@@ -66,13 +66,21 @@ function twoDigits(buf: Buffer, i: number): number {
   return a < 0 || b < 0 ? -1 : a * 10 + b;
 }
 
-/** A `\u` escape of a digit or of a quote: it could hide a candidate from the search. */
+/**
+ * A `\u` escape of a digit (`u003X`) or of a quote (`u0022`): it could hide a candidate from the
+ * search. One scan for what both start with, rather than one per escape (issue 11).
+ */
 function hidesCandidates(buf: Buffer): boolean {
-  return buf.indexOf(ESCAPED_DIGIT) >= 0 || buf.indexOf(ESCAPED_QUOTE) >= 0;
+  for (let at = buf.indexOf(ESCAPE_START); at >= 0; at = buf.indexOf(ESCAPE_START, at + 1)) {
+    const next = buf[at + 3];
+    if (next === DIGIT_3 || (next === DIGIT_2 && buf[at + 4] === DIGIT_2)) return true;
+  }
+  return false;
 }
 
-const ESCAPED_DIGIT = Buffer.from('u003', 'latin1');
-const ESCAPED_QUOTE = Buffer.from('u0022', 'latin1');
+const ESCAPE_START = Buffer.from('u00', 'latin1');
+const DIGIT_2 = 0x32;
+const DIGIT_3 = 0x33;
 
 /** The date `YYYY-MM-DD` or `YYYYMMDD` written with plain digits from `i` as yyyymmdd, or -1. */
 function plainDate(buf: Buffer, i: number): number {

@@ -1,5 +1,5 @@
 import type {Transform} from 'node:stream';
-import {objectTransform} from '../stream.js';
+import {stageTransform, type Stage} from '../stream.js';
 import {isDict, type PyValue} from '../py/value.js';
 import {parseTimestamp, type Instant} from '../time/iso.js';
 import {trueDivide} from '../py/sum.js';
@@ -24,9 +24,14 @@ export interface SessionMetricsOptions extends EventContext {
  * invalid row voids what came before).
  */
 export function sessionMetrics(ctx: SessionMetricsOptions): Transform {
+  return stageTransform(metricsStage(ctx));
+}
+
+/** The session-metrics stage as a plain function (see Stage): what `sessionMetrics` wraps. */
+export function metricsStage(ctx: SessionMetricsOptions): Stage<WindowedPart, SessionOutcome> {
   let open = new Map<number, OpenContribution>();
   let events = 0;
-  return objectTransform<WindowedPart, SessionOutcome>(part => {
+  const step = (part: WindowedPart): SessionOutcome | undefined => {
     switch (part.kind) {
       case 'events':
         for (const {bucket, event, time} of part.events) {
@@ -48,7 +53,8 @@ export function sessionMetrics(ctx: SessionMetricsOptions): Transform {
         }
         return {contributions: closeSession(open, part.header, ctx), events};
     }
-  });
+  };
+  return {step};
 }
 
 function closeSession(open: Map<number, OpenContribution>, header: SessionHeader, ctx: EventContext): SessionContribution[] {

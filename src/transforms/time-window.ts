@@ -1,5 +1,5 @@
 import type {Transform} from 'node:stream';
-import {objectTransform} from '../stream.js';
+import {stageTransform, type Stage} from '../stream.js';
 import {isDict, type PyDict} from '../py/value.js';
 import {parseTimestamp, type Instant} from '../time/iso.js';
 import {hourIndex, hourlyFrame, isRepresentableHour, type BucketPlan} from '../buckets.js';
@@ -26,7 +26,12 @@ export interface TimeWindowOptions {
  * outside every requested hour. In the daily plan every event goes to bucket 0, as the reference's
  * daily backfill does not window.
  */
-export function timeWindow({plan, allowed, warn}: TimeWindowOptions): Transform {
+export function timeWindow(options: TimeWindowOptions): Transform {
+  return stageTransform(windowStage(options));
+}
+
+/** The time-window stage as a plain function (see Stage): what `timeWindow` wraps. */
+export function windowStage({plan, allowed, warn}: TimeWindowOptions): Stage<SessionPart, WindowedPart> {
   const {base} = hourlyFrame(plan);
   let notDicts = 0;
   const place = (event: PyDict): WindowedEvent | undefined => {
@@ -37,8 +42,8 @@ export function timeWindow({plan, allowed, warn}: TimeWindowOptions): Transform 
     if (allowed ? !allowed.has(bucket) : !isRepresentableHour(bucket)) return undefined;
     return {bucket, event, time};
   };
-  return objectTransform<SessionPart, WindowedPart>(
-    part => {
+  return {
+    step(part) {
       if (part.kind !== 'events') return part;
       const events: WindowedEvent[] = [];
       for (const event of part.events) {
@@ -51,9 +56,9 @@ export function timeWindow({plan, allowed, warn}: TimeWindowOptions): Transform 
       }
       return events.length ? {kind: 'events', events} : undefined;
     },
-    () => {
+    flush() {
       if (notDicts) warn('event_not_object', `${notDicts} event(s) are not JSON objects; skipped`);
       return undefined;
     },
-  );
+  };
 }

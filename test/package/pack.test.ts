@@ -65,7 +65,7 @@ describe('the npm package', () => {
   });
 
   it('holds the compiled CLI and library, their declarations, README and LICENSE', () => {
-    for (const path of ['bin/kpi-stream', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'dist/src/workers/session-worker.js', 'README.md', 'LICENSE', 'package.json']) {
+    for (const path of ['bin/kpi-stream', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/cli/main.js', 'dist/cli/session-worker.js', 'dist/src/cli/main.js', 'README.md', 'LICENSE', 'package.json']) {
       expect(files, path).toContain(path);
     }
   });

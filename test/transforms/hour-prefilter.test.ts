@@ -45,6 +45,15 @@ describe('hourPrefilter', () => {
   it('still says no when the only escapes are of non-ASCII text', () => {
     expect(mayReach(plan, row([{timestamp: '2026-04-20T14:30:00', data: {output: 'caf\u00e9 東京'}}]))).toBe(false);
   });
+  it('tells the escapes that can hide a candidate from the other \\u00XX escapes, up to the last byte', () => {
+    // Python's json.dumps writes non-ASCII text as \u00XX escapes: these hide no quote or digit.
+    const ascii = (text: string) => text.replace(/[\u0080-\uffff]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const offDay = row([{timestamp: '2026-04-20T14:30:00', data: {output: 'café, naïve, \u00a0'}}]);
+    expect(mayReach(plan, ascii(offDay))).toBe(false);
+    expect(mayReach(plan, offDay + '\\u0020\\u002f\\u0021\\u0023')).toBe(false);
+    for (const tail of ['\\u0030', '\\u0039', '\\u0022', 'u003', 'u0022']) expect(mayReach(plan, offDay + tail), tail).toBe(true);
+    for (const tail of ['u00', 'u002', 'u0', 'u']) expect(mayReach(plan, offDay + tail), tail).toBe(false);
+  });
   it('ignores dates in other strings unless they could be timestamps in the hour', () => {
     expect(mayReach(plan, row([{timestamp: '2026-04-20T10:00:00', data: {output: '2026-04-19 14:10:00 INFO done'}}]))).toBe(false);
   });
