@@ -11,7 +11,9 @@ import type {SessionContribution} from '../types.js';
 import type {WindowedPart} from './time-window.js';
 
 /** One session's outcome: its contributions per bucket, or why the reference skips it. */
-export type SessionOutcome = {skipped: string} | {skipped?: undefined; contributions: SessionContribution[]; events: number};
+export type SessionOutcome =
+  | {skipped: string}
+  | {skipped?: undefined; contributions: SessionContribution[]; events: number; eventsByBucket: Map<number, number>};
 
 export interface SessionMetricsOptions extends EventContext {
   /** A bucket every valid session counts in, events or not (the daily backfill's bucket 0). */
@@ -26,6 +28,7 @@ export interface SessionMetricsOptions extends EventContext {
 export function sessionMetrics(ctx: SessionMetricsOptions): Transform {
   let open = new Map<number, OpenContribution>();
   let events = 0;
+  let eventsByBucket = new Map<number, number>();
   return objectTransform<WindowedPart, SessionOutcome>(part => {
     switch (part.kind) {
       case 'events':
@@ -33,12 +36,14 @@ export function sessionMetrics(ctx: SessionMetricsOptions): Transform {
           let c = open.get(bucket);
           if (!c) open.set(bucket, (c = openContribution(bucket)));
           addEvent(c, event, time, ctx);
+          eventsByBucket.set(bucket, (eventsByBucket.get(bucket) ?? 0) + 1);
         }
         events += part.events.length;
         return undefined;
       case 'reset':
         open = new Map();
         events = 0;
+        eventsByBucket = new Map();
         return undefined;
       case 'skip':
         return {skipped: part.reason};
@@ -46,7 +51,7 @@ export function sessionMetrics(ctx: SessionMetricsOptions): Transform {
         if (ctx.everySessionIn !== undefined && !open.has(ctx.everySessionIn)) {
           open.set(ctx.everySessionIn, openContribution(ctx.everySessionIn));
         }
-        return {contributions: closeSession(open, part.header, ctx), events};
+        return {contributions: closeSession(open, part.header, ctx), events, eventsByBucket};
     }
   });
 }
