@@ -35,7 +35,7 @@ export interface CliIo {
   now: () => Date;
 }
 
-const processIo = (): CliIo => ({
+export const processIo = (): CliIo => ({
   stdin: process.stdin,
   stdout: text => process.stdout.write(text),
   stderr: line => process.stderr.write(line + '\n'),
