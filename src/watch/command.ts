@@ -75,7 +75,10 @@ export async function watch(args: string[], io: CliIo = processIo(), hooks: Watc
       code = await execute(argv, {plan, io: rollupIo, reporter, signal: hooks.signal, cache});
     } catch (error) {
       code = exitCodeFor(error);
-      if (!hooks.signal?.aborted) reporter.error(`kpi-stream watch: ${(error as Error).message}`, error instanceof KpiError ? {code: error.code} : {});
+      if (!hooks.signal?.aborted) {
+        reporter.error(`kpi-stream watch: ${(error as Error).message}`, error instanceof KpiError ? {code: error.code} : {});
+        reporter.summary(); // one per rollup, failed ones too
+      }
     }
     if (hooks.signal?.aborted) return 'interrupted';
     if (code !== EXIT.ok) reporter.error(`rollup failed (exit ${code}); its hours are retried at the next tick`, {code: 'rollup_failed'});
