@@ -8,7 +8,8 @@
  * Cases: cron (one hour: two day folders), backfill (168 hours in one pass; the reference goes hour
  * by hour, once: it takes minutes), bound (JSON.parse of every row and its events/messages on one
  * core), huge (one 1 GB session; output compared with the reference on a smaller one it can load),
- * stream-json (one large row through stream-json, for the record). Every kpi-stream output is
+ * stream-json (one large row through stream-json, for the record), cron-cache (the cron hour with
+ * the cache the hour before left, against the same hour cold and the reference). Every kpi-stream output is
  * compared byte for byte with the reference's: a difference fails the run (exit 1).
  * Prints a table and writes bench/results/latest.json (smoke: bench/results/smoke.json).
  */
@@ -28,7 +29,7 @@ const ORACLE = process.env.KPI_ORACLE ?? resolve(REPO, '..', 'shared', 'referenc
 const PYTHON = process.env.KPI_PYTHON ?? '/root/.pyenv/versions/3.12.1/bin/python3';
 const PARSE_BOUND = join(REPO, 'dist', 'bench', 'parse-bound.js');
 const STREAM_JSON = join(REPO, 'dist', 'bench', 'stream-json.js');
-const ALL_CASES = ['cron', 'backfill', 'bound', 'huge', 'stream-json'] as const;
+const ALL_CASES = ['cron', 'cron-cache', 'backfill', 'bound', 'huge', 'stream-json'] as const;
 type CaseName = (typeof ALL_CASES)[number];
 
 interface Settings {
@@ -192,6 +193,29 @@ function cronCase(s: Settings, corpus: BenchCorpus, rows: Row[]): void {
   rows.push(ref, versus(row('cron', 'kpi-stream', kpi, input, check), ref), versus(row('cron', 'kpi-stream --threads 1', kpi1, input, check1), ref));
 }
 
+/**
+ * The cron path with --cache-dir: the run of the hour before has filled the cache (every file of
+ * the two folders, for all its hours), so this hour reads no session file. Against the same hour
+ * without a cache and the reference; every warm run starts from the same cache (it reads only).
+ */
+function cronCacheCase(s: Settings, corpus: BenchCorpus, rows: Row[]): void {
+  const day = corpus.days[Math.min(5, corpus.days.length - 1)]!;
+  const hour = ['--datetime', `${day}T14`];
+  const input = folderBytes(corpus.dir, [addDays(day, -1), day]).bytes;
+  const expected = scratch('oracle-cron-cache');
+  const ref = row('cron-cache', 'reference', [oracle(corpus.dir, hour, expected)], input, 'reference', `${hour[1]}, ${countFiles(expected)} CSV`);
+  const cache = scratch('result-cache');
+  const warmUp = scratch('kpi-warm-up');
+  kpiStream(corpus.dir, ['--datetime', `${day}T13`], warmUp, ['--cache-dir', cache]);
+  rmSync(warmUp, {recursive: true, force: true});
+  const cold = kpiRuns(s.reps, expected, out => kpiStream(corpus.dir, hour, out));
+  const warm = kpiRuns(s.reps, expected, out => kpiStream(corpus.dir, hour, out, ['--cache-dir', cache]));
+  const coldRow = versus(row('cron-cache', 'kpi-stream (cold, no cache)', cold.runs, input, cold.check), ref);
+  const warmRow = row('cron-cache', 'kpi-stream --cache-dir (warm)', warm.runs, input, warm.check, 'no session file read');
+  rows.push(ref, coldRow, versus(warmRow, ref), versus(warmRow, coldRow));
+  rmSync(cache, {recursive: true, force: true});
+}
+
 function backfillCase(s: Settings, corpus: BenchCorpus, rows: Row[]): void {
   const first = corpus.days[Math.min(1, corpus.days.length - 1)]!;
   const days = Math.min(7, corpus.days.length - 1) || 1;
@@ -260,6 +284,7 @@ function targets(rows: Row[]): Target[] {
     if (r?.ratio !== undefined) out.push({name, want: `>= ${want}x`, got: `${r.ratio.toFixed(2)}x`, met: r.ratio >= want});
   };
   ratio('cron path vs reference', find('cron'), 2);
+  ratio('cron hour, warm cache vs cold', rows.find(r => r.case === 'cron-cache' && r.tool.includes('warm') && r.baseline?.includes('cold')), 20);
   ratio('backfill vs reference hour by hour', find('backfill'), 60);
   ratio('backfill vs parse bound (1 core)', find('backfill vs bound'), 1);
   const realistic = rows.filter(r => r.tool.startsWith('kpi-stream') && ['cron', 'backfill'].includes(r.case) && r.rssMb !== null);
@@ -325,6 +350,7 @@ async function main(): Promise<number> {
     log(`${name} done in ${((performance.now() - began) / 1000).toFixed(0)} s`);
   };
   step('cron', () => cronCase(s, corpus, rows));
+  step('cron-cache', () => cronCacheCase(s, corpus, rows));
   step('backfill', () => backfillCase(s, corpus, rows));
   step('bound', () => boundCase(s, corpus, rows));
   step('huge', () => hugeCase(s, rows));

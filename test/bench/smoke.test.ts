@@ -20,7 +20,7 @@ describe.skipIf(oracleMissing !== undefined)('npm run bench -- --smoke', () => {
     const report = JSON.parse(readFileSync(out, 'utf8')) as {rows: Array<{case: string; tool: string; check: string}>; errors: string[]};
     expect(report.errors).toEqual([]);
     const cases = new Set(report.rows.map(r => r.case));
-    for (const name of ['cron', 'backfill', 'bound', 'huge', 'huge (small, check)']) expect(cases).toContain(name);
+    for (const name of ['cron', 'cron-cache', 'backfill', 'bound', 'huge', 'huge (small, check)']) expect(cases).toContain(name);
     const checked = report.rows.filter(r => r.tool.startsWith('kpi-stream') && !r.case.startsWith('huge ') && r.case !== 'huge');
     expect(checked.length).toBeGreaterThan(0);
     for (const r of checked) expect(r.check, `${r.case} / ${r.tool}`).toBe('same');
