@@ -5,6 +5,7 @@
  * Every commit must hold the bytes of a one-shot local run of the same hours.
  */
 
+import {spawn} from 'node:child_process';
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -153,6 +154,25 @@ describe('kpi-stream watch', () => {
     const lines = log.trim().split('\n').map(line => JSON.parse(line) as {level: string; message: string});
     expect(lines.filter(l => l.level === 'summary')).toHaveLength(5); // one per finished rollup
     expect(log).not.toContain(TOKEN);
+  });
+
+  it('as a process: SIGTERM ends it with exit 0 within seconds', async () => {
+    const out = join(scratch, 'child-out');
+    const child = spawn(process.execPath, [join(REPO, 'bin', 'kpi-stream'), 'watch', '--source-dir', join(REPO, 'fixtures', 'dataset'), '--out-dir', out, '--threads', '1'], {stdio: ['ignore', 'ignore', 'pipe']});
+    let err = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        err += chunk.toString('utf8');
+        if (err.includes('watching:')) resolve();
+      });
+      child.on('exit', () => reject(new Error(`exited before watching: ${err}`)));
+    });
+    const sent = performance.now();
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>(resolve => child.on('exit', c => resolve(c)));
+    expect(code, err).toBe(0);
+    expect(performance.now() - sent).toBeLessThan(5000);
+    expect(err).toContain('stopping:');
   });
 
   it('refuses hour flags and bad watch flags with exit 1, before any rollup', async () => {
