@@ -85,17 +85,18 @@ export async function watch(args: string[], io: CliIo = processIo(), hooks: Watc
     return code === EXIT.ok ? 'ok' : 'failed';
   };
 
+  let status: WatchStatus | undefined;
   const scheduler = new HourlyScheduler({
     clock,
     atMinute: argv.atMinute,
     backfillHours: argv.backfillHours,
     rollup,
     onRollup: report => {
-      if (lastCounts) status.record(report, lastCounts);
+      if (lastCounts) status?.record(report, lastCounts);
       hooks.onRollup?.(report);
     },
   });
-  const status = new WatchStatus(scheduler, clock);
+  status = new WatchStatus(scheduler, clock);
   let http: Awaited<ReturnType<typeof serveStatus>> | undefined;
   if (argv.listen !== undefined) {
     const {host, port} = parseListen(argv.listen)!;

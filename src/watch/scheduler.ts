@@ -51,6 +51,7 @@ export class HourlyScheduler {
   /** The hours of the rollup in flight. */
   private inFlight: number[] = [];
   private running: Promise<void> | undefined;
+  private startedAt = 0;
   /** A tick came while a rollup ran: roll up again as soon as it ends. */
   private tickWaiting = false;
   /** The last hour handed to `owed` (every hour up to it was owed once). */
@@ -92,11 +93,10 @@ export class HourlyScheduler {
     return [...this.inFlight, ...this.owed].sort((a, b) => a - b);
   }
 
+  /** When the rollup in flight started, if one is. */
   get busySince(): number | undefined {
     return this.running ? this.startedAt : undefined;
   }
-
-  private startedAt = 0;
 
   private tick(): void {
     this.arm();
