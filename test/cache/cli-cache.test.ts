@@ -204,6 +204,19 @@ describe('--cache-dir', () => {
     });
   });
 
+  it('two runs at once sharing the folder: both write the cold bytes, and the entries they leave are whole', async () => {
+    const cache = join(scratch, 'shared');
+    const hours = ['--from', '2026-04-20T00', '--to', '2026-04-22T00'];
+    const cold = await kpis(hours);
+    const [a, b] = await Promise.all([kpis(hours, cache), kpis(hours, cache)]);
+    expect(diffTrees(cold.tree, a.tree)).toEqual([]);
+    expect(diffTrees(cold.tree, b.tree)).toEqual([]);
+    const after = await sameAsCold(hours, cache);
+    expect(after.summary.filesFromCache).toBe(after.summary.filesListed);
+    expect(after.warnings.filter(w => w.code.startsWith('cache_'))).toEqual([]);
+    expect(readdirSync(join(cache, 'v1'), {recursive: true}).filter(name => String(name).endsWith('.tmp'))).toEqual([]);
+  });
+
   it('prunes entries of files that are gone and of folders older than the runs need', async () => {
     const cache = join(scratch, 'prune');
     await sameAsCold(['--from', '2026-04-20T00', '--to', '2026-04-22T00'], cache);
