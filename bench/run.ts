@@ -12,7 +12,8 @@
  * backfill's files with 2 threads, the peer: see duckdb-peer.ts). cron, backfill, bound and duckdb
  * run on each corpus profile (`--profiles`): realistic (8 days x 150 sessions) and small-sessions
  * (8 days x 60, median about 150 KB, where fixed costs per file and per run weigh most).
- * Every kpi-stream output is compared byte for byte with the reference's: a difference fails the
+ * cron-cache (the cron hour with the cache the hour before left, against the same hour cold and
+ * the reference; realistic profile only). Every kpi-stream output is compared byte for byte with the reference's: a difference fails the
  * run (exit 1).
  * Prints a table and writes bench/results/latest.json (smoke: bench/results/smoke.json).
  */
@@ -33,7 +34,7 @@ const PYTHON = process.env.KPI_PYTHON ?? '/root/.pyenv/versions/3.12.1/bin/pytho
 const PARSE_BOUND = join(REPO, 'dist', 'bench', 'parse-bound.js');
 const STREAM_JSON = join(REPO, 'dist', 'bench', 'stream-json.js');
 const DUCKDB_PEER = join(REPO, 'dist', 'bench', 'duckdb-peer.js');
-const ALL_CASES = ['cron', 'backfill', 'bound', 'duckdb', 'huge', 'stream-json'] as const;
+const ALL_CASES = ['cron', 'cron-cache', 'backfill', 'bound', 'duckdb', 'huge', 'stream-json'] as const;
 type CaseName = (typeof ALL_CASES)[number];
 const ALL_PROFILES = ['realistic', 'small-sessions'] as const;
 type ProfileName = (typeof ALL_PROFILES)[number];
@@ -214,6 +215,29 @@ function cronCase(s: Settings, corpus: BenchCorpus, rows: Row[], profile: Profil
   rows.push(ref, versus(row(name, 'kpi-stream', kpi, input, check), ref), versus(row(name, 'kpi-stream --threads 1', kpi1, input, check1), ref));
 }
 
+/**
+ * The cron path with --cache-dir: the run of the hour before has filled the cache (every file of
+ * the two folders, for all its hours), so this hour reads no session file. Against the same hour
+ * without a cache and the reference; every warm run starts from the same cache (it reads only).
+ */
+function cronCacheCase(s: Settings, corpus: BenchCorpus, rows: Row[]): void {
+  const day = corpus.days[Math.min(5, corpus.days.length - 1)]!;
+  const hour = ['--datetime', `${day}T14`];
+  const input = folderBytes(corpus.dir, [addDays(day, -1), day]).bytes;
+  const expected = scratch('oracle-cron-cache');
+  const ref = row('cron-cache', 'reference', [oracle(corpus.dir, hour, expected)], input, 'reference', `${hour[1]}, ${countFiles(expected)} CSV`);
+  const cache = scratch('result-cache');
+  const warmUp = scratch('kpi-warm-up');
+  kpiStream(corpus.dir, ['--datetime', `${day}T13`], warmUp, ['--cache-dir', cache]);
+  rmSync(warmUp, {recursive: true, force: true});
+  const cold = kpiRuns(s.reps, expected, out => kpiStream(corpus.dir, hour, out));
+  const warm = kpiRuns(s.reps, expected, out => kpiStream(corpus.dir, hour, out, ['--cache-dir', cache]));
+  const coldRow = versus(row('cron-cache', 'kpi-stream (cold, no cache)', cold.runs, input, cold.check), ref);
+  const warmRow = row('cron-cache', 'kpi-stream --cache-dir (warm)', warm.runs, input, warm.check, 'no session file read');
+  rows.push(ref, coldRow, versus(warmRow, ref), versus(warmRow, coldRow));
+  rmSync(cache, {recursive: true, force: true});
+}
+
 /** The backfill's week: from the corpus's second day, 7 days (fewer on a small corpus). */
 function backfillWeek(corpus: BenchCorpus) {
   const first = corpus.days[Math.min(1, corpus.days.length - 1)]!;
@@ -325,6 +349,7 @@ function targets(rows: Row[], profiles: readonly ProfileName[]): Target[] {
   for (const profile of profiles) {
     const label = (name: string) => caseLabel(name, profile);
     ratio(label('cron path vs reference'), find(label('cron')), 2);
+    if (profile === 'realistic') ratio('cron hour, warm cache vs cold', rows.find(r => r.case === 'cron-cache' && r.tool.includes('warm') && r.baseline?.includes('cold')), 20);
     ratio(label('backfill vs reference hour by hour'), find(label('backfill')), 60);
     ratio(label('backfill vs parse bound (1 core)'), find(label('backfill vs bound')), 1);
     ratio(label('backfill vs DuckDB (2 threads)'), find(label('backfill vs duckdb')), 1);
@@ -398,6 +423,7 @@ async function main(): Promise<number> {
   for (const {profile, corpus} of corpora) {
     let expected: string | undefined;
     step('cron', () => cronCase(s, corpus, rows, profile), profile);
+    if (profile === 'realistic') step('cron-cache', () => cronCacheCase(s, corpus, rows), profile);
     step('backfill', () => void (expected = backfillCase(s, corpus, rows, profile)), profile);
     step('bound', () => boundCase(s, corpus, rows, profile), profile);
     step('duckdb', () => duckdbCase(s, corpus, rows, profile, expected), profile);

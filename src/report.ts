@@ -20,6 +20,8 @@ export interface RunCounts {
   filesRead: number;
   filesSkipped: number;
   filesFailed: number;
+  /** Files whose result came from the cache (set only when a run has one). */
+  filesFromCache?: number;
   sessions: number;
   events: number;
   bytes: number;
@@ -86,7 +88,7 @@ export class Reporter {
     const tail = Object.entries(extra).map(([k, v]) => `, ${k} ${String(v)}`).join('');
     this.log(
       'summary',
-      `kpi-stream: ${c.filesListed} files listed, ${c.filesRead} read, ${c.filesSkipped} skipped${skipped}${failed}; ` +
+      `kpi-stream: ${c.filesListed} files listed${c.filesFromCache === undefined ? '' : ` (${c.filesFromCache} from the cache)`}, ${c.filesRead} read, ${c.filesSkipped} skipped${skipped}${failed}; ` +
         `${c.sessions} sessions, ${c.events} events, ${(c.bytes / 1e6).toFixed(1)} MB; ${c.buckets} buckets written; ` +
         `${this.warningCount} warnings${tail}; ${elapsed.toFixed(2)} s`,
       fields,

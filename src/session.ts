@@ -58,7 +58,7 @@ export async function readSession(input: SessionInput, options: ReadSessionOptio
   if (outcome.skipped !== undefined) {
     return {...base, events: 0, skipped: outcome.skipped, contributions: [], warnings: []};
   }
-  return {...base, events: outcome.events, contributions: outcome.contributions, warnings};
+  return {...base, events: outcome.events, eventsByBucket: outcome.eventsByBucket, contributions: outcome.contributions, warnings};
 }
 
 export type Run = {outcome: SessionOutcome; warnings: InputWarning[]};

@@ -17,7 +17,8 @@ export interface SessionInput {
 export type InputRef =
   | {kind: 'local'; dir: string; path: string}
   | {kind: 'bytes'; bytes: Uint8Array}
-  | {kind: 'hub'; repo: string; path: string; size?: number; hubUrl: string; token: string; retries: number};
+  /** `oid`: the blob id the listing gave, which names the bytes (the cache's key). */
+  | {kind: 'hub'; repo: string; path: string; size?: number; oid?: string; hubUrl: string; token: string; retries: number};
 
 /** One output CSV: an hour window, or a whole day folder (the daily backfill). */
 export interface Bucket {
@@ -101,6 +102,8 @@ export interface SessionResult {
   name: string;
   bytes: number;
   events: number;
+  /** The events counted in `events`, by bucket (what a cached result shows for the buckets a run selects). */
+  eventsByBucket?: Map<number, number>;
   /** Why the reference would skip the whole file; contributions are then empty. */
   skipped?: string;
   /** Why the input could not be read at all (after retries): its buckets are incomplete. */

@@ -17,6 +17,7 @@ export const OPTIONS = {
   'out-dir': {type: 'string', group: 'Output:', describe: 'Write DIR/hourly/YYYY-MM-DD/HH.csv (and DIR/daily/YYYY-MM-DD.csv), atomically'},
   stdout: {type: 'boolean', group: 'Output:', describe: 'Print one CSV: the header once, one line per bucket in time order'},
   target: {type: 'string', group: 'Output:', describe: 'Hub dataset to commit the CSVs to (the default output of a Hub run) [default: smolagents/ml-intern-kpis]'},
+  'cache-dir': {type: 'string', group: 'Output:', describe: 'Keep each session file\'s result in DIR: later runs read and download only new or changed files'},
   'dry-run': {type: 'boolean', group: 'Output:', describe: 'Compute everything and print what would be committed; upload nothing'},
   'hub-url': {type: 'string', group: 'Hub:', describe: 'Hub endpoint (default: $HF_ENDPOINT or https://huggingface.co)'},
   'token-file': {type: 'string', group: 'Hub:', describe: 'Read the Hub token from this file instead of the environment'},
@@ -42,6 +43,7 @@ export interface CliArgs {
   outDir?: string;
   stdout?: boolean;
   target?: string;
+  cacheDir?: string;
   dryRun?: boolean;
   hubUrl?: string;
   tokenFile?: string;
@@ -79,6 +81,7 @@ export function check(argv: CliArgs): true {
   if (!Number.isInteger(argv.concurrency) || argv.concurrency < 1) fail(`--concurrency must be an integer >= 1, got ${argv.concurrency}`);
   if (argv.threads !== undefined && (!Number.isInteger(argv.threads) || argv.threads < 1)) fail(`--threads must be an integer >= 1, got ${argv.threads}`);
   if (!Number.isInteger(argv.retries) || argv.retries < 0) fail(`--retries must be an integer >= 0, got ${argv.retries}`);
+  if (argv.stdin && argv.cacheDir !== undefined) fail('--cache-dir keeps the results of listed files; it needs --source-dir or the Hub, not --stdin');
   if (argv.stdin && argv.dailyBackfill !== undefined) fail('--daily-backfill reads a day folder; it needs --source-dir or the Hub, not --stdin');
   const local = argv.sourceDir !== undefined || argv.stdin;
   if (local && argv.outDir === undefined && !argv.stdout && argv.target === undefined && !argv.dryRun) {
@@ -99,6 +102,7 @@ export function buildArgv(args: string[]): Argv {
     .example('$0 --source-dir data --datetime 2026-04-24T14 --out-dir out', 'One hour (reads folders 2026-04-23 and 2026-04-24)')
     .example('HF_TOKEN=hf_... $0 --hours 1', 'The cron path: the last completed hour, Hub to Hub, one commit')
     .example('HF_TOKEN=hf_... $0 --from 2026-04-20T00 --to 2026-04-27T00', 'A week of hours from the Hub in one pass and one commit')
+    .example('$0 watch --help', 'The resident scheduler: every hour at :05 UTC, with a cache, health and metrics')
     .epilog(
       'Exit codes: 0 success; 1 usage or configuration error; 2 input could not be fetched (nothing written for the affected buckets) ' +
         'or, with --strict, a file was skipped; 3 the upload failed; 130 interrupted.\n\n' +

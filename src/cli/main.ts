@@ -13,6 +13,7 @@ const STOP_GRACE_MS = 1500;
 export function main(): void {
   leanHeaps();
   const args = process.argv.slice(2);
+  if (args[0] === 'watch') return void import('../watch/main.js').then(watch => watch.watchMain(args.slice(1)));
   const controller = new AbortController();
   const stop = () => {
     if (controller.signal.aborted) process.exit(EXIT.interrupted); // a second Ctrl-C: now

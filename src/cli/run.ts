@@ -15,6 +15,14 @@ import {createProgress, type Progress} from '../progress.js';
 import {prefiltered} from '../prefilter.js';
 import {dropPrewarmedWorkers, SessionPool} from '../workers/pool.js';
 import {workersWhenTheyPay} from '../workers/when-they-pay.js';
+import {ResultCache} from '../cache/result-cache.js';
+import {cachedReader, hubSource, localSource} from '../cache/cached-reader.js';
+
+/**
+ * The KPI schema results are computed for; part of every cache key, so a cache never serves the
+ * results of another schema. (The value of `--schema` once runs have one.)
+ */
+export const KPI_SCHEMA = 'v1';
 
 /** Where the CLI reads and writes; tests pass their own. */
 export interface CliIo {
@@ -29,7 +37,7 @@ export interface CliIo {
   now: () => Date;
 }
 
-const processIo = (): CliIo => ({
+export const processIo = (): CliIo => ({
   stdin: process.stdin,
   stdout: text => process.stdout.write(text),
   stderr: line => process.stderr.write(line + '\n'),
@@ -74,7 +82,7 @@ export async function run(args: string[], io: CliIo = processIo(), signal?: Abor
   const write = (line: string) => (progress ? progress.above(() => io.stderr(line)) : io.stderr(line));
   const reporter = new Reporter({format: argv.logFormat, write, verbose: argv.verbose, quiet: argv.quiet});
   try {
-    return await execute(argv, io, reporter, signal, p => void (progress = p));
+    return await execute(argv, {plan: planBuckets(argv, io.now()), io, reporter, signal, showProgress: p => void (progress = p)});
   } catch (error) {
     const code = exitCodeFor(error);
     // A stack only for what was not expected, and inside the JSON object under --log-format json.
@@ -102,10 +110,23 @@ interface Inputs {
   inputs: AsyncIterable<SessionInput>;
   total: number | null;
   allowedFor(input: SessionInput): ReadonlySet<number> | null;
+  /** The folders listed and the paths found in each (what the cache may keep). */
+  listed?: {source: string; folders: Map<string, string[]>};
 }
 
-async function execute(argv: CliArgs, io: CliIo, reporter: Reporter, signal: AbortSignal | undefined, showProgress: (p: Progress | undefined) => void): Promise<number> {
-  const plan = planBuckets(argv, io.now());
+/** One run of the pipeline for parsed flags: the CLI's, or one rollup of `kpi-stream watch`. */
+export interface Execution {
+  plan: BucketPlan;
+  io: CliIo;
+  reporter: Reporter;
+  signal?: AbortSignal;
+  showProgress?(p: Progress | undefined): void;
+  /** A cache kept across runs (watch); by default one is opened on --cache-dir, if given. */
+  cache?: ResultCache;
+}
+
+/** Reads, computes and writes the buckets of `plan`; returns the exit code (throws KpiErrors). */
+export async function execute(argv: CliArgs, {plan, io, reporter, signal, showProgress = () => undefined, ...given}: Execution): Promise<number> {
   const fromHub = argv.sourceDir === undefined && !argv.stdin;
   const toHub = argv.target !== undefined || fromHub;
   // Resolve the token before any I/O: a Hub run without one stops here, as the reference does.
@@ -117,17 +138,23 @@ async function execute(argv: CliArgs, io: CliIo, reporter: Reporter, signal: Abo
   const threads = argv.threads ?? availableParallelism();
   // Hub inputs wait on the network: let each worker download several at once.
   // --strict must parse every file to see each malformed one: no prefilter (see prefilter.ts).
-  const prefilter = !argv.strict;
+  // With a cache every new file is parsed for all the hours it can reach (see cachedReader): no prefilter.
+  const cache = given.cache ?? (argv.cacheDir !== undefined ? new ResultCache({dir: argv.cacheDir, schema: KPI_SCHEMA}) : undefined);
+  const prefilter = !argv.strict && !cache;
   const workers: {pool?: SessionPool} = {};
   const startPool = () => (workers.pool = new SessionPool({threads, perWorker: fromHub ? Math.ceil(argv.concurrency / threads) : 1, prefilter, onRetry, signal})).read;
   // Workers start at once for a run of many hours (bin/kpi-stream started them early, see
   // workersToStart), else only once the run has shown it has work for them.
   const workersAfterBytes = plan.kind !== 'hourly' || plan.indices.length >= MANY_HOURS ? 0 : undefined;
-  const reader = threads > 1 ? workersWhenTheyPay({startPool, prefilter, workersAfterBytes}) : prefilter ? prefiltered() : undefined;
+  let reader = threads > 1 ? workersWhenTheyPay({startPool, prefilter, workersAfterBytes}) : prefilter ? prefiltered() : undefined;
   if (threads <= 1) dropPrewarmedWorkers();
+  const cached = cache && cachedReader({cache, read: reader, warn: w => reporter.warn(w)});
+  reader = cached?.read ?? reader;
   let result;
   try {
     result = await runPipeline({plan, ...source, concurrency: argv.concurrency, reporter, progress, signal, reader, hub: {onRetry, signal}});
+    if (cached) reporter.counts.filesFromCache = cached.stats.hits;
+    if (cache && source.listed) await cache.prune(source.listed.source, source.listed.folders, (code, file, message) => reporter.warn({code, file, message}));
   } finally {
     progress?.done();
     showProgress(undefined);
@@ -195,10 +222,13 @@ async function openInputs(argv: CliArgs, io: CliIo, plan: BucketPlan, reporter: 
     const repo = argv.source ?? DEFAULT_SOURCE;
     const {listHubFiles} = await import('../sources/hub-files.js'); // the Hub client loads only when used
     const listed = await listHubFiles(repo, days, {...hub!, warn: w => reporter.warn(w)});
-    refs = listed.map(f => ({...f, ref: {kind: 'hub', repo, path: f.path, size: f.size, hubUrl: hub!.hubUrl, token: hub!.token, retries: hub!.retries}}));
+    refs = listed.map(f => ({...f, ref: {kind: 'hub', repo, path: f.path, size: f.size, oid: f.oid, hubUrl: hub!.hubUrl, token: hub!.token, retries: hub!.retries}}));
   }
   reporter.verbose(`${refs.length} session files in ${days.length} day folder(s): ${days.join(', ')}`);
+  const folders = new Map(days.map(day => [day, refs.filter(f => f.folder === day).map(f => f.path)]));
+  const source = argv.sourceDir !== undefined ? localSource(argv.sourceDir) : hubSource(argv.source ?? DEFAULT_SOURCE);
   return {
+    listed: {source, folders},
     inputs: (async function* () {
       for (const [seq, f] of refs.entries()) yield {seq, name: f.path, folder: f.folder, ref: f.ref};
     })(),

@@ -6,9 +6,10 @@ import {afterRetries, backoffMs, hubError, hubFetch, interrupted, keepErrorCode,
 import {compareCodePoints} from '../py/json.js';
 import type {ListedFile} from './local-files.js';
 
-/** A listed Hub file; `size` lets {@link openHubFile} skip its size probe. */
+/** A listed Hub file; `size` lets {@link openHubFile} skip its size probe; `oid` names its bytes. */
 export interface HubListedFile extends ListedFile {
   size: number;
+  oid?: string;
 }
 
 /**
@@ -41,7 +42,7 @@ export async function listHubFiles(repo: string, days: readonly string[], hub: H
           hub.warn(warning);
           continue;
         }
-        found.push({path: entry.path, folder: day, size: entry.lfs?.size ?? entry.size});
+        found.push({path: entry.path, folder: day, size: entry.lfs?.size ?? entry.size, oid: entry.oid});
       }
     } catch (error) {
       if (statusOf(error) === 404 && errorCode() !== 'RepoNotFound' && errorCode() !== 'RevisionNotFound') continue; // no sessions that day

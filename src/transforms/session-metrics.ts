@@ -11,7 +11,9 @@ import type {SessionContribution} from '../types.js';
 import type {WindowedPart} from './time-window.js';
 
 /** One session's outcome: its contributions per bucket, or why the reference skips it. */
-export type SessionOutcome = {skipped: string} | {skipped?: undefined; contributions: SessionContribution[]; events: number};
+export type SessionOutcome =
+  | {skipped: string}
+  | {skipped?: undefined; contributions: SessionContribution[]; events: number; eventsByBucket: Map<number, number>};
 
 export interface SessionMetricsOptions extends EventContext {
   /** A bucket every valid session counts in, events or not (the daily backfill's bucket 0). */
@@ -31,6 +33,7 @@ export function sessionMetrics(ctx: SessionMetricsOptions): Transform {
 export function metricsStage(ctx: SessionMetricsOptions): Stage<WindowedPart, SessionOutcome> {
   let open = new Map<number, OpenContribution>();
   let events = 0;
+  let eventsByBucket = new Map<number, number>();
   const step = (part: WindowedPart): SessionOutcome | undefined => {
     switch (part.kind) {
       case 'events':
@@ -38,12 +41,14 @@ export function metricsStage(ctx: SessionMetricsOptions): Stage<WindowedPart, Se
           let c = open.get(bucket);
           if (!c) open.set(bucket, (c = openContribution(bucket)));
           addEvent(c, event, time, ctx);
+          eventsByBucket.set(bucket, (eventsByBucket.get(bucket) ?? 0) + 1);
         }
         events += part.events.length;
         return undefined;
       case 'reset':
         open = new Map();
         events = 0;
+        eventsByBucket = new Map();
         return undefined;
       case 'skip':
         return {skipped: part.reason};
@@ -51,7 +56,7 @@ export function metricsStage(ctx: SessionMetricsOptions): Stage<WindowedPart, Se
         if (ctx.everySessionIn !== undefined && !open.has(ctx.everySessionIn)) {
           open.set(ctx.everySessionIn, openContribution(ctx.everySessionIn));
         }
-        return {contributions: closeSession(open, part.header, ctx), events};
+        return {contributions: closeSession(open, part.header, ctx), events, eventsByBucket};
     }
   };
   return {step};

@@ -20,7 +20,7 @@ describe.skipIf(oracleMissing !== undefined)('npm run bench -- --smoke', () => {
     const report = JSON.parse(readFileSync(out, 'utf8')) as {rows: Array<{case: string; tool: string; check: string}>; errors: string[]};
     expect(report.errors).toEqual([]);
     const cases = new Set(report.rows.map(r => r.case));
-    for (const name of ['cron', 'backfill', 'bound', 'duckdb', 'backfill vs duckdb', 'huge', 'huge (small, check)']) expect(cases).toContain(name);
+    for (const name of ['cron', 'cron-cache', 'backfill', 'bound', 'duckdb', 'backfill vs duckdb', 'huge', 'huge (small, check)']) expect(cases).toContain(name);
     for (const name of ['cron', 'backfill', 'bound', 'duckdb']) expect(cases).toContain(`${name} (small-sessions)`);
     // DuckDB's llm_calls per hour agree with the reference's on the generated corpora.
     for (const r of report.rows.filter(r => r.case.startsWith('duckdb'))) expect(r.check).toMatch(/^llm_calls as the reference's in (\d+) of \1 hours/);

@@ -68,6 +68,8 @@ describe('workersToStart (the workers bin/kpi-stream starts before the CLI loads
     [[...week, '--help'], 8, 0],
     [[...week, '--version'], 8, 0],
     [week, 1, 0],
+    [[...week, '--cache-dir', '/var/cache/kpi'], 8, 0],
+    [[...week, '--cache-dir=/var/cache/kpi'], 8, 0],
   ])('%j on %i cores: %i', (argv, cores, expected) => {
     expect(workersToStart(argv, cores)).toBe(expected);
   });
