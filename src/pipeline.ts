@@ -5,7 +5,9 @@ import {inCanonicalOrder, KeyedAccumulator} from './metrics/accumulator.js';
 import type {Progress} from './progress.js';
 import type {Reporter} from './report.js';
 import {readSession} from './session.js';
-import {HEADER, kpiCells, toCsv} from './sinks/csv.js';
+import {toCsv} from './sinks/csv.js';
+import {compiled} from './metrics/schema.js';
+import {DEFAULT_SCHEMA, type SchemaName} from './metrics/catalog.js';
 import type {OutputFile} from './sinks/local-dir.js';
 import type {Bucket, SessionInput, SessionResult} from './types.js';
 import type {SessionReader} from './workers/pool.js';
@@ -13,6 +15,8 @@ import type {DownloadHooks} from './sources/open-input.js';
 
 export interface PipelineOptions {
   plan: BucketPlan;
+  /** The KPI columns to compute. Default v1, the reference's. */
+  schema?: SchemaName;
   /** Session inputs in canonical order (their `seq` is 0, 1, 2, ...). */
   inputs: AsyncIterable<SessionInput>;
   /** Bucket indices an input may reach (the folder rule), or null for any. */
@@ -39,6 +43,8 @@ export interface BucketRow {
 }
 
 export interface PipelineResult {
+  /** The CSV header: `bucket` and the schema's columns. */
+  header: readonly string[];
   /** Complete buckets, in time order. */
   rows: BucketRow[];
   /** Inputs that could not be read (after retries); their buckets are left out of `rows`. */
@@ -54,7 +60,9 @@ export interface PipelineResult {
  */
 export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
   const {plan, reporter, signal} = options;
-  const accumulator = new KeyedAccumulator();
+  const schemaName = options.schema ?? DEFAULT_SCHEMA;
+  const schema = compiled(schemaName);
+  const accumulator = new KeyedAccumulator(schema);
   const failed: PipelineResult['failed'] = [];
   const incompleteIndices = new Set<number>();
   let anyIndex = false; // a stdin row failed: every bucket is suspect
@@ -89,7 +97,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     const task = limit(async () => {
       if (signal?.aborted) return;
       try {
-        fold(await read(input, {plan, allowed, hub: options.hub}));
+        fold(await read(input, {plan, schema: schemaName, allowed, hub: options.hub}));
       } catch (error) {
         if (!(error instanceof KpiError) || error.code !== 'KPI_INPUT_UNREADABLE') throw error;
         failed.push({name: input.name, reason: error.message});
@@ -110,10 +118,10 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const incompleteAt = new Set(incompleteIndices);
   for (const [index, totals] of accumulator.buckets()) {
     if (anyIndex) incompleteAt.add(index);
-    else if (!incompleteAt.has(index)) rows.push({index, bucket: bucketAt(plan, index), cells: kpiCells(bucketAt(plan, index), totals)});
+    else if (!incompleteAt.has(index)) rows.push({index, bucket: bucketAt(plan, index), cells: [bucketAt(plan, index).key, ...totals.cells()]});
   }
   const incomplete = [...incompleteAt].sort((a, b) => a - b).map(index => bucketAt(plan, index));
-  return {rows, failed, incomplete};
+  return {header: schema.header, rows, failed, incomplete};
 }
 
 /** Waits for `work`, or stops waiting as soon as `signal` aborts (work still running is abandoned). */
@@ -132,11 +140,11 @@ function untilDoneOrAborted(work: Promise<unknown>, signal?: AbortSignal): Promi
 }
 
 /** The files the reference would upload: one CSV per bucket at its path. */
-export function outputFiles(rows: readonly BucketRow[]): OutputFile[] {
-  return rows.map(r => ({path: r.bucket.path, content: toCsv([[...HEADER], r.cells])}));
+export function outputFiles(header: readonly string[], rows: readonly BucketRow[]): OutputFile[] {
+  return rows.map(r => ({path: r.bucket.path, content: toCsv([[...header], r.cells])}));
 }
 
 /** All rows as one CSV: the header once, then one line per bucket in time order (--stdout). */
-export function combinedCsv(rows: readonly BucketRow[]): string {
-  return toCsv([[...HEADER], ...rows.map(r => r.cells)]);
+export function combinedCsv(header: readonly string[], rows: readonly BucketRow[]): string {
+  return toCsv([[...header], ...rows.map(r => r.cells)]);
 }

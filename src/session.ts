@@ -7,6 +7,8 @@ import {streamSessionParts} from './parse/row-stream.js';
 import {timeWindow} from './transforms/time-window.js';
 import {sessionMetrics, type SessionOutcome} from './transforms/session-metrics.js';
 import type {BucketPlan} from './buckets.js';
+import {compiled, type CompiledSchema} from './metrics/schema.js';
+import {DEFAULT_SCHEMA, type SchemaName} from './metrics/catalog.js';
 import type {InputWarning, SessionInput, SessionResult} from './types.js';
 
 /**
@@ -19,6 +21,8 @@ export const STREAM_ABOVE = 4 << 20;
 
 export interface ReadSessionOptions {
   plan: BucketPlan;
+  /** The KPI schema, by name (plain data: it crosses to worker threads). Default v1. */
+  schema?: SchemaName;
   /** Bucket indices this input may reach (the folder rule); null = any. */
   allowed: ReadonlySet<number> | null;
   /** Sessions of more bytes than this are parsed as a stream. Default `STREAM_ABOVE`. */
@@ -33,22 +37,24 @@ export interface ReadSessionOptions {
  */
 export async function readSession(input: SessionInput, options: ReadSessionOptions): Promise<SessionResult> {
   const limit = options.streamAbove ?? STREAM_ABOVE;
+  const schema = compiled(options.schema ?? DEFAULT_SCHEMA);
+  const needs = schema.parse;
   const opened = await openSession(input.ref, limit, options.hub);
   let size: number;
   let run: Run | NeedsExactParse;
   if (opened instanceof Uint8Array) {
     size = opened.byteLength;
-    run = await runStages(() => sessionEvents(opened, {exact: false}), input.name, options, false);
-    if (run instanceof NeedsExactParse) run = await runStages(() => sessionEvents(opened, {exact: true}), input.name, options, true);
+    run = await runStages(() => sessionEvents(opened, {exact: false, needs}), input.name, schema, options, false);
+    if (run instanceof NeedsExactParse) run = await runStages(() => sessionEvents(opened, {exact: true, needs}), input.name, schema, options, true);
   } else {
     const counted = countBytes(opened);
-    run = await runStages(() => streamSessionParts(counted.stream, {exact: false}), input.name, options, false);
+    run = await runStages(() => streamSessionParts(counted.stream, {exact: false, needs}), input.name, schema, options, false);
     size = counted.bytes();
     if (run instanceof NeedsExactParse) {
       // The bytes were not kept: read them again.
       const again = await openSession(input.ref, -1, options.hub);
       const stream = again instanceof Uint8Array ? Readable.from([again]) : again;
-      run = await runStages(() => streamSessionParts(stream, {exact: true}), input.name, options, true);
+      run = await runStages(() => streamSessionParts(stream, {exact: true, needs}), input.name, schema, options, true);
     }
   }
   if (run instanceof NeedsExactParse) throw run; // the exact parser never asks; a bug if it does
@@ -65,6 +71,7 @@ type Run = {outcome: SessionOutcome; warnings: InputWarning[]};
 async function runStages(
   parts: () => Readable,
   file: string,
+  schema: CompiledSchema,
   {plan, allowed}: ReadSessionOptions,
   exact: boolean,
 ): Promise<Run | NeedsExactParse> {
@@ -75,7 +82,7 @@ async function runStages(
     await pipeline(
       parts(),
       timeWindow({plan, allowed, warn}),
-      sessionMetrics({exact, warn, everySessionIn: plan.kind === 'daily' ? 0 : undefined}),
+      sessionMetrics({schema, exact, warn, everySessionIn: plan.kind === 'daily' ? 0 : undefined}),
       new Writable({
         objectMode: true,
         write(o: SessionOutcome, _encoding, done) {

@@ -121,7 +121,7 @@ async function execute(argv: CliArgs, io: CliIo, reporter: Reporter, signal: Abo
   const reader = pool?.read ?? (prefilter ? prefiltered() : undefined);
   let result;
   try {
-    result = await runPipeline({plan, ...source, concurrency: argv.concurrency, reporter, progress, signal, reader, hub: {onRetry, signal}});
+    result = await runPipeline({plan, schema: argv.schema, ...source, concurrency: argv.concurrency, reporter, progress, signal, reader, hub: {onRetry, signal}});
   } finally {
     progress?.done();
     showProgress(undefined);
@@ -135,10 +135,10 @@ async function execute(argv: CliArgs, io: CliIo, reporter: Reporter, signal: Abo
     );
     return EXIT.input;
   }
-  const files = outputFiles(result.rows);
+  const files = outputFiles(result.header, result.rows);
   const writesSomewhere = argv.outDir !== undefined || argv.stdout || (toHub && !argv.dryRun);
   if (writesSomewhere) reporter.counts.buckets = files.length;
-  if (argv.stdout) io.stdout(result.rows.length ? combinedCsv(result.rows) : '');
+  if (argv.stdout) io.stdout(result.rows.length ? combinedCsv(result.header, result.rows) : '');
   if (argv.outDir !== undefined) {
     const written = await writeLocalFiles(argv.outDir, files);
     for (const path of written) reporter.verbose(`wrote ${path}`);
