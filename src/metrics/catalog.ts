@@ -4,6 +4,12 @@ import {countsJson, float, int, rate, roundedPercentile, sortedJson} from './cel
 import {defineKpi, type Kpi} from './define.js';
 import * as s from './stats.js';
 
+/** A column that counts the events of one type in the window: the shape of most new KPIs. */
+export function countKpi(column: string, eventType: string): Kpi {
+  const count = s.eventCount(eventType);
+  return defineKpi({column, description: `\`${eventType}\` events`, stats: [count], cell: b => int(b.get(count))});
+}
+
 /**
  * Every KPI column, one entry each: the stats it reads (which say what events, data keys and row
  * fields it needs, and how sessions add up) and how its cell prints. A schema (below) is a list
@@ -13,7 +19,7 @@ export const KPIS = {
   sessions: defineKpi({column: 'sessions', description: 'session files with at least one event in the window (daily: every file of the day)', stats: [s.sessions], cell: b => int(b.get(s.sessions))}),
   users: defineKpi({column: 'users', description: 'distinct `user_id` (or `session_id` when there is none) among those sessions', stats: [s.users], cell: b => int(b.get(s.users).size)}),
   turns: defineKpi({column: 'turns', description: 'user messages of those sessions, counted over the whole session', stats: [s.turns], cell: b => int(b.get(s.turns))}),
-  llm_calls: defineKpi({column: 'llm_calls', description: '`llm_call` events', stats: [s.llmCalls], cell: b => int(b.get(s.llmCalls))}),
+  llm_calls: countKpi('llm_calls', 'llm_call'),
   tokens_prompt: defineKpi({column: 'tokens_prompt', description: 'sum of `prompt_tokens` of llm_call events', stats: [s.tokensPrompt], cell: b => int(b.get(s.tokensPrompt))}),
   tokens_completion: defineKpi({column: 'tokens_completion', description: 'sum of `completion_tokens`', stats: [s.tokensCompletion], cell: b => int(b.get(s.tokensCompletion))}),
   tokens_cache_read: defineKpi({column: 'tokens_cache_read', description: 'sum of `cache_read_tokens`', stats: [s.tokensCacheRead], cell: b => int(b.get(s.tokensCacheRead))}),
@@ -46,15 +52,15 @@ export const KPIS = {
   time_to_first_action_s_p95: defineKpi({column: 'time_to_first_action_s_p95', description: '95th percentile of the same (linear interpolation)', stats: [s.firstAction], cell: b => roundedPercentile(b.get(s.firstAction), 0.95, 2)}),
   thumbs_up: defineKpi({column: 'thumbs_up', description: '`feedback` events with rating "up"', stats: [s.thumbsUp], cell: b => int(b.get(s.thumbsUp))}),
   thumbs_down: defineKpi({column: 'thumbs_down', description: '`feedback` events with rating "down"', stats: [s.thumbsDown], cell: b => int(b.get(s.thumbsDown))}),
-  hf_jobs_submitted: defineKpi({column: 'hf_jobs_submitted', description: '`hf_job_submit` events', stats: [s.jobsSubmitted], cell: b => int(b.get(s.jobsSubmitted))}),
+  hf_jobs_submitted: countKpi('hf_jobs_submitted', 'hf_job_submit'),
   hf_jobs_succeeded: defineKpi({column: 'hf_jobs_succeeded', description: '`hf_job_complete` events whose `final_status` is completed/succeeded/success (any case)', stats: [s.jobsSucceeded], cell: b => int(b.get(s.jobsSucceeded))}),
-  hf_jobs_blocked: defineKpi({column: 'hf_jobs_blocked', description: '`jobs_access_blocked` events', stats: [s.jobsBlocked], cell: b => int(b.get(s.jobsBlocked))}),
+  hf_jobs_blocked: countKpi('hf_jobs_blocked', 'jobs_access_blocked'),
   sandboxes_created: defineKpi({column: 'sandboxes_created', description: '`sandbox_create` events', stats: [s.sandboxes], cell: b => int(b.get(s.sandboxes).cpu + b.get(s.sandboxes).gpu)}),
   sandboxes_cpu: defineKpi({column: 'sandboxes_cpu', description: '`sandbox_create` events whose `hardware` starts with `cpu-` (any case)', stats: [s.sandboxes], cell: b => int(b.get(s.sandboxes).cpu)}),
   sandboxes_gpu: defineKpi({column: 'sandboxes_gpu', description: 'the other `sandbox_create` events (missing hardware too)', stats: [s.sandboxes], cell: b => int(b.get(s.sandboxes).gpu)}),
-  pro_cta_clicks: defineKpi({column: 'pro_cta_clicks', description: '`pro_cta_click` events', stats: [s.ctaClicks], cell: b => int(b.get(s.ctaClicks))}),
-  pro_conversions: defineKpi({column: 'pro_conversions', description: '`pro_conversion` events', stats: [s.proConversions], cell: b => int(b.get(s.proConversions))}),
-  credits_topped_up: defineKpi({column: 'credits_topped_up', description: '`credits_topped_up` events', stats: [s.creditsToppedUp], cell: b => int(b.get(s.creditsToppedUp))}),
+  pro_cta_clicks: countKpi('pro_cta_clicks', 'pro_cta_click'),
+  pro_conversions: countKpi('pro_conversions', 'pro_conversion'),
+  credits_topped_up: countKpi('credits_topped_up', 'credits_topped_up'),
   gpu_hours_by_flavor_json: defineKpi({
     column: 'gpu_hours_by_flavor_json',
     description: 'JSON {flavor: wall_time_s x GPUs of the flavor / 3600} of hf_job_complete events',

@@ -29,16 +29,20 @@ export interface CompiledSchema {
   facts: FactNeeds;
   /** Event type -> what it updates; types no stat reads are absent. */
   dispatch: ReadonlyMap<string, Dispatch>;
+  /** Stat name -> its index in `stats`. */
+  index: ReadonlyMap<string, number>;
 }
 
 export function compileSchema(name: SchemaName): CompiledSchema {
-  const columns = schemaColumns(name);
-  const stats = [...new Set(columns.flatMap(c => c.stats))];
-  const names = new Set<string>();
-  for (const stat of stats) {
-    if (names.has(stat.name)) throw new Error(`two stats are named ${stat.name}`);
-    names.add(stat.name);
-  }
+  return compileColumns(name, schemaColumns(name));
+}
+
+/** `compileSchema` for any list of columns (a test compiles one column alone). */
+export function compileColumns(name: SchemaName, columns: readonly Kpi[]): CompiledSchema {
+  // By name: `eventCount('x')` made twice is one stat.
+  const byName = new Map<string, AnyStat>();
+  for (const stat of columns.flatMap(c => c.stats)) if (!byName.has(stat.name)) byName.set(stat.name, stat);
+  const stats = [...byName.values()];
   const eventKeys = new Set(EVENT_KEYS_ALWAYS);
   const rowFields = new Set<string>();
   const dispatch = new Map<string, Dispatch>();
@@ -60,6 +64,7 @@ export function compileSchema(name: SchemaName): CompiledSchema {
     columns,
     stats,
     header: ['bucket', ...columns.map(c => c.column)],
+    index: new Map(stats.map((stat, i) => [stat.name, i])),
     parse: {rowFields: [...rowFields].filter(f => f !== 'messages'), eventKeys, ...(facts.turns ? {messages: TURNS} : {})},
     facts,
     dispatch,
@@ -122,8 +127,8 @@ export class BucketTotals implements BucketView {
   }
 
   get<B>(stat: Stat<any, B>): B {
-    const index = this.schema.stats.indexOf(stat);
-    if (index < 0) throw new Error(`stat ${stat.name} is not in schema ${this.schema.name}`);
+    const index = this.schema.index.get(stat.name);
+    if (index === undefined) throw new Error(`stat ${stat.name} is not in schema ${this.schema.name}`);
     return this.totals[index] as B;
   }
 
@@ -135,7 +140,7 @@ export class BucketTotals implements BucketView {
 
 /** One stat's state in a session's share (for tests and tools; the hot path indexes directly). */
 export function stateOf<S>(schema: CompiledSchema, share: {states: unknown[]}, stat: Stat<S, any>): S {
-  const index = schema.stats.indexOf(stat);
-  if (index < 0) throw new Error(`stat ${stat.name} is not in schema ${schema.name}`);
+  const index = schema.index.get(stat.name);
+  if (index === undefined) throw new Error(`stat ${stat.name} is not in schema ${schema.name}`);
   return share.states[index] as S;
 }

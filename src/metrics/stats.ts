@@ -20,7 +20,7 @@ export type KeyCounts = Map<string, {value: PyValue; n: number}>;
 const sumNumbers = (bucket: number, state: number): number => bucket + state;
 const zero = (): number => 0;
 
-/** A plain count of events of `type`: the shape of most count KPIs. */
+/** A plain count of events of `type` (two counts of one type are one stat: same name, same steps). */
 export function eventCount(type: string): Stat<number, number> {
   return defineStat({
     name: `count:${type}`,
@@ -77,7 +77,6 @@ export const turns = defineStat<number, number>({
   merge: sumNumbers,
 });
 
-export const llmCalls = eventCount('llm_call');
 export const tokensPrompt = tokenSum('prompt_tokens');
 export const tokensCompletion = tokenSum('completion_tokens');
 export const tokensCacheRead = tokenSum('cache_read_tokens');
@@ -165,9 +164,6 @@ function ratingCount(rating: string): Stat<number, number> {
 
 export const thumbsUp = ratingCount('up');
 export const thumbsDown = ratingCount('down');
-export const jobsSubmitted = eventCount('hf_job_submit');
-export const jobsBlocked = eventCount('jobs_access_blocked');
-export const ctaClicks = eventCount('pro_cta_click');
 
 const SUCCEEDED = new Set(['completed', 'succeeded', 'success']);
 
@@ -264,8 +260,6 @@ function ctaSource(value: PyValue, ctx: EventContext): string {
 // ---------------------------------------------------------------------------------------------
 // The later upstream script's stats (--schema v2)
 
-export const proConversions = eventCount('pro_conversion');
-export const creditsToppedUp = eventCount('credits_topped_up');
 
 /** sandbox_create events: CPU when `hardware` lowercased starts with `cpu-`, else GPU (missing too). */
 export const sandboxes = defineStat<{cpu: number; gpu: number}, {cpu: number; gpu: number}>({
