@@ -18,9 +18,10 @@ export {stdinRows, type StdinRow} from './sources/stdin-rows.js';
 export {sessionEvents, sessionParts, type SessionEventsOptions, type SessionHeader, type SessionPart} from './parse/session-events.js';
 export {streamSessionParts, type RowStreamOptions} from './parse/row-stream.js';
 
-// Window and metrics: the per-session stages, as object-mode Transforms.
-export {timeWindow, type TimeWindowOptions, type WindowedEvent, type WindowedPart} from './transforms/time-window.js';
-export {sessionMetrics, type SessionMetricsOptions, type SessionOutcome} from './transforms/session-metrics.js';
+// Window and metrics: the per-session stages, as plain functions and as object-mode Transforms.
+export {timeWindow, windowStage, type TimeWindowOptions, type WindowedEvent, type WindowedPart} from './transforms/time-window.js';
+export {metricsStage, sessionMetrics, type SessionMetricsOptions, type SessionOutcome} from './transforms/session-metrics.js';
+export {stageTransform, type Stage} from './stream.js';
 
 // One session through parse -> window -> metrics: its contributions per bucket.
 export {readSessionBytes, readSessionStream, type SessionReadOptions} from './library/session.js';
@@ -28,16 +29,18 @@ export {readSession, STREAM_ABOVE, type ReadSessionOptions} from './session.js';
 export {prefiltered} from './prefilter.js';
 export {SessionPool, type SessionPoolOptions, type SessionReader} from './workers/pool.js';
 
-// The keyed accumulator and the KPI catalog.
-export {inCanonicalOrder, KeyedAccumulator, type BucketTotals} from './metrics/accumulator.js';
-export {CATALOG} from './metrics/catalog.js';
-export {defineMetric, type Metric} from './metrics/define.js';
+// The keyed accumulator and the KPI catalog: one entry per column, schemas as lists of columns.
+export {inCanonicalOrder, KeyedAccumulator} from './metrics/accumulator.js';
+export {BucketTotals, compiled as compiledSchema, type CompiledSchema} from './metrics/schema.js';
+export {countKpi, DEFAULT_SCHEMA, KPIS, SCHEMA_NAMES, SCHEMAS, schemaColumns, type KpiName, type SchemaName} from './metrics/catalog.js';
+export {defineKpi, defineStat, type EventContext, type Kpi, type Stat} from './metrics/define.js';
+export * as stats from './metrics/stats.js';
 
 // Many inputs at once: totals per bucket.
-export {combinedCsv, outputFiles, runPipeline, type BucketRow, type PipelineOptions, type PipelineResult} from './pipeline.js';
+export {combinedCsv, kpiRow, outputFiles, runPipeline, type BucketRow, type PipelineOptions, type PipelineResult} from './pipeline.js';
 
 // CSV and sinks.
-export {HEADER, kpiCells, toCsv} from './sinks/csv.js';
+export {toCsv} from './sinks/csv.js';
 export {writeLocalFiles} from './sinks/local-dir.js';
 export {commitToHub} from './library/sinks.js';
 export {resolveHubUrl, resolveToken, type HubOptions, type RetryInfo} from './hub/config.js';

@@ -5,13 +5,17 @@ import {inCanonicalOrder, KeyedAccumulator, type BucketTotals} from './metrics/a
 import type {Progress} from './progress.js';
 import type {Reporter} from './report.js';
 import {readSession} from './session.js';
-import {HEADER, kpiCells, toCsv} from './sinks/csv.js';
+import {toCsv} from './sinks/csv.js';
+import {compiled} from './metrics/schema.js';
+import {DEFAULT_SCHEMA, type SchemaName} from './metrics/catalog.js';
 import type {Bucket, OutputFile, SessionInput, SessionResult} from './types.js';
 import type {SessionReader} from './workers/pool.js';
 import type {DownloadHooks} from './sources/open-input.js';
 
 export interface PipelineOptions {
   plan: BucketPlan;
+  /** The KPI columns to compute. Default v1, the reference's. */
+  schema?: SchemaName;
   /** Session inputs in canonical order (their `seq` is 0, 1, 2, ...). */
   inputs: AsyncIterable<SessionInput>;
   /** Bucket indices an input may reach (the folder rule), or null for any. */
@@ -38,6 +42,8 @@ export interface BucketRow {
 }
 
 export interface PipelineResult {
+  /** The CSV header: `bucket` and the schema's columns. */
+  header: readonly string[];
   /** Complete buckets, in time order. */
   rows: BucketRow[];
   /** Inputs that could not be read (after retries); their buckets are left out of `rows`. */
@@ -53,7 +59,9 @@ export interface PipelineResult {
  */
 export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
   const {plan, reporter, signal} = options;
-  const accumulator = new KeyedAccumulator();
+  const schemaName = options.schema ?? DEFAULT_SCHEMA;
+  const schema = compiled(schemaName);
+  const accumulator = new KeyedAccumulator(schema);
   const failed: PipelineResult['failed'] = [];
   const incompleteIndices = new Set<number>();
   let anyIndex = false; // a stdin row failed: every bucket is suspect
@@ -88,7 +96,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     const task = limit(async () => {
       if (signal?.aborted) return;
       try {
-        fold(await read(input, {plan, allowed, hub: options.hub}));
+        fold(await read(input, {plan, schema: schemaName, allowed, hub: options.hub}));
       } catch (error) {
         if (!(error instanceof KpiError) || error.code !== 'KPI_INPUT_UNREADABLE') throw error;
         failed.push({name: input.name, reason: error.message});
@@ -112,7 +120,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     else if (!incompleteAt.has(index)) rows.push({index, bucket: bucketAt(plan, index), totals});
   }
   const incomplete = [...incompleteAt].sort((a, b) => a - b).map(index => bucketAt(plan, index));
-  return {rows, failed, incomplete};
+  return {header: schema.header, rows, failed, incomplete};
 }
 
 /** Waits for `work`, or stops waiting as soon as `signal` aborts (work still running is abandoned). */
@@ -131,11 +139,16 @@ function untilDoneOrAborted(work: Promise<unknown>, signal?: AbortSignal): Promi
 }
 
 /** The files the reference would upload: one CSV per bucket at its path. */
-export function outputFiles(rows: readonly BucketRow[]): OutputFile[] {
-  return rows.map(r => ({path: r.bucket.path, content: toCsv([[...HEADER], kpiCells(r.bucket, r.totals)])}));
+export function outputFiles(header: readonly string[], rows: readonly BucketRow[]): OutputFile[] {
+  return rows.map(r => ({path: r.bucket.path, content: toCsv([[...header], kpiRow(r)])}));
 }
 
 /** All rows as one CSV: the header once, then one line per bucket in time order (--stdout). */
-export function combinedCsv(rows: readonly BucketRow[]): string {
-  return toCsv([[...HEADER], ...rows.map(r => kpiCells(r.bucket, r.totals))]);
+export function combinedCsv(header: readonly string[], rows: readonly BucketRow[]): string {
+  return toCsv([[...header], ...rows.map(kpiRow)]);
+}
+
+/** A bucket's CSV row: its key, then each column's cell as Python prints it. */
+export function kpiRow(row: BucketRow): string[] {
+  return [row.bucket.key, ...row.totals.cells()];
 }

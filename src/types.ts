@@ -1,4 +1,3 @@
-import type {PyValue} from './py/value.js';
 import type {Instant} from './time/iso.js';
 
 /** One session file (or one stdin row) to read, in the canonical order of the run. */
@@ -37,56 +36,14 @@ export interface OutputFile {
   content: string;
 }
 
-/** What one session contributes to one bucket. Small: counters and a few maps. */
-/** Counts a bucket's totals sum as they are from each session's contribution. */
-export interface EventCounts {
-  llmCalls: number;
-  toolTotal: number;
-  toolSuccess: number;
-  thumbsUp: number;
-  thumbsDown: number;
-  jobsSubmitted: number;
-  jobsSucceeded: number;
-  jobsBlocked: number;
-  ctaClicks: number;
-}
-
-/** Token counts: Python ints, summed exactly (bigints past 2^53). */
-export interface TokenCounts {
-  tokensPrompt: number | bigint;
-  tokensCompletion: number | bigint;
-  tokensCacheRead: number | bigint;
-  tokensCacheCreation: number | bigint;
-}
-
-export const EVENT_COUNTS = ['llmCalls', 'toolTotal', 'toolSuccess', 'thumbsUp', 'thumbsDown', 'jobsSubmitted', 'jobsSucceeded', 'jobsBlocked', 'ctaClicks'] as const satisfies ReadonlyArray<keyof EventCounts>;
-export const TOKEN_COUNTS = ['tokensPrompt', 'tokensCompletion', 'tokensCacheRead', 'tokensCacheCreation'] as const satisfies ReadonlyArray<keyof TokenCounts>;
-
-/** Every count at zero: the start of a contribution and of a bucket's totals. */
-export function zeroCounts(): EventCounts & TokenCounts {
-  return {
-    llmCalls: 0, toolTotal: 0, toolSuccess: 0, thumbsUp: 0, thumbsDown: 0,
-    jobsSubmitted: 0, jobsSucceeded: 0, jobsBlocked: 0, ctaClicks: 0,
-    tokensPrompt: 0, tokensCompletion: 0, tokensCacheRead: 0, tokensCacheCreation: 0,
-  };
-}
-
-/** One session's share of one bucket. */
-export interface SessionContribution extends EventCounts, TokenCounts {
+/**
+ * One session's share of one bucket: the state of each stat of the run's schema, in the schema's
+ * stat order (see metrics/schema.ts). Small, plain data: counters, a few maps, one value per
+ * percentile; it crosses worker threads.
+ */
+export interface SessionContribution {
   bucket: number;
-  /** Plain `+=` of each llm_call's cost, in event order. */
-  cost: number;
-  failed: boolean;
-  regenerated: boolean;
-  /** First tool_call/tool_output time in the bucket, as seconds since session start; null if none. */
-  firstActionS: number | null;
-  /** GPU hours by flavor key (see `flavorKey`), with the flavor value as first seen. */
-  gpuHours: Map<string, {flavor: PyValue; hours: number}>;
-  ctaBySource: Map<string, number>;
-  /** Set once the session ends. */
-  turns: number;
-  /** Canonical user identity (see `userKey`), or null when the session has none. */
-  user: string | null;
+  states: unknown[];
 }
 
 /** A problem with one input that did not stop the run. */

@@ -10,6 +10,10 @@ import {Rng} from './parse/generate.js';
 import {sessionFile} from './parse/session-files.js';
 import {startHubServer} from './support/hub-server.js';
 import {comparableResult as comparable} from './support/session-result.js';
+import {compiled, stateOf} from '../src/metrics/schema.js';
+import {gpuHours, users} from '../src/metrics/stats.js';
+
+const v1 = compiled('v1');
 
 /**
  * Warnings as `code: message` up to the first value it shows: how a value is shown depends on the
@@ -75,8 +79,8 @@ describe('readSession', () => {
     const options = {plan: {kind: 'daily', day: '2026-04-20'} as BucketPlan, allowed: null};
     const whole = await readSession(input, {...options, streamAbove: Infinity});
     const streamed = await readSession(input, {...options, streamAbove: 0});
-    expect(whole.contributions[0].gpuHours.size).toBe(1);
-    expect(whole.contributions[0].user).toBe('n123456789012345678901234567890');
+    expect(stateOf(v1, whole.contributions[0], gpuHours).size).toBe(1);
+    expect(stateOf(v1, whole.contributions[0], users)).toBe('n123456789012345678901234567890');
     expect(streamed).toEqual(whole);
     expect(streamed.bytes).toBe(Buffer.byteLength(exactRow));
   });

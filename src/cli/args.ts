@@ -1,6 +1,6 @@
 import {readFileSync} from 'node:fs';
 import yargs, {type Argv} from 'yargs';
-import {CATALOG} from '../metrics/catalog.js';
+import {DEFAULT_SCHEMA, SCHEMA_NAMES, schemaColumns, type SchemaName} from '../metrics/catalog.js';
 import {DEFAULT_CONCURRENCY} from './early.js';
 
 /** Every flag: type, default, one-sentence description. `check` validates combinations. */
@@ -19,6 +19,7 @@ export const OPTIONS = {
   target: {type: 'string', group: 'Output:', describe: 'Hub dataset to commit the CSVs to (the default output of a Hub run) [default: smolagents/ml-intern-kpis]'},
   'cache-dir': {type: 'string', group: 'Output:', describe: 'Keep each session file\'s result in DIR: later runs read and download only new or changed files'},
   'dry-run': {type: 'boolean', group: 'Output:', describe: 'Compute everything and print what would be committed; upload nothing'},
+  schema: {choices: SCHEMA_NAMES, default: DEFAULT_SCHEMA, group: 'Output:', describe: "KPI columns: v1, the reference's 23; v2, the later upstream script's 49 (listed below)"},
   'hub-url': {type: 'string', group: 'Hub:', describe: 'Hub endpoint (default: $HF_ENDPOINT or https://huggingface.co)'},
   'token-file': {type: 'string', group: 'Hub:', describe: 'Read the Hub token from this file instead of the environment'},
   retries: {type: 'number', group: 'Hub:', default: 5, describe: 'Retries per Hub request (429 honours Retry-After; 5xx, resets, cut bodies back off)'},
@@ -45,6 +46,7 @@ export interface CliArgs {
   target?: string;
   cacheDir?: string;
   dryRun?: boolean;
+  schema: SchemaName;
   hubUrl?: string;
   tokenFile?: string;
   retries: number;
@@ -107,13 +109,28 @@ export function buildArgv(args: string[]): Argv {
       'Exit codes: 0 success; 1 usage or configuration error; 2 input could not be fetched (nothing written for the affected buckets) ' +
         'or, with --strict, a file was skipped; 3 the upload failed; 130 interrupted.\n\n' +
         'Environment: HF_KPI_WRITE_TOKEN, HF_SESSION_UPLOAD_TOKEN, HF_TOKEN, HF_ADMIN_TOKEN (first set wins), HF_ENDPOINT.\n\n' +
-        'KPI columns (after `bucket`):\n' +
-        CATALOG.map(m => `  ${m.column}: ${m.description.replace(/`/g, '')}`).join('\n'),
+        kpiHelp(),
     )
     .wrap(Math.min(110, process.stdout.columns || 100))
     .version(packageVersion())
     .help()
     .exitProcess(false);
+}
+
+/** The KPI columns of each schema, for --help: v1 in full, then what v2 adds and drops. */
+export function kpiHelp(): string {
+  const line = (c: {column: string; description: string}) => `  ${c.column}: ${c.description.replace(/`/g, '')}`;
+  const v1 = schemaColumns('v1');
+  const v2 = schemaColumns('v2');
+  const inV1 = new Set(v1.map(c => c.column));
+  const inV2 = new Set(v2.map(c => c.column));
+  return [
+    `KPI columns of --schema v1 (the default; after \`bucket\`):`,
+    ...v1.map(line),
+    '',
+    `--schema v2: ${v2.length} columns, in the upstream script's order (${v2.map(c => c.column).join(', ')}). Besides v1's, without ${[...inV1].filter(c => !inV2.has(c)).join(', ')}:`,
+    ...v2.filter(c => !inV1.has(c.column)).map(line),
+  ].join('\n');
 }
 
 /** This package's version (`--version`), from the package.json above this module (src/ or dist/src/). */

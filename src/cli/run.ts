@@ -18,12 +18,6 @@ import {workersWhenTheyPay} from '../workers/when-they-pay.js';
 import {ResultCache} from '../cache/result-cache.js';
 import {cachedReader, hubSource, localSource} from '../cache/cached-reader.js';
 
-/**
- * The KPI schema results are computed for; part of every cache key, so a cache never serves the
- * results of another schema. (The value of `--schema` once runs have one.)
- */
-export const KPI_SCHEMA = 'v1';
-
 /** Where the CLI reads and writes; tests pass their own. */
 export interface CliIo {
   stdin: NodeJS.ReadableStream;
@@ -139,7 +133,7 @@ export async function execute(argv: CliArgs, {plan, io, reporter, signal, showPr
   // Hub inputs wait on the network: let each worker download several at once.
   // --strict must parse every file to see each malformed one: no prefilter (see prefilter.ts).
   // With a cache every new file is parsed for all the hours it can reach (see cachedReader): no prefilter.
-  const cache = given.cache ?? (argv.cacheDir !== undefined ? new ResultCache({dir: argv.cacheDir, schema: KPI_SCHEMA}) : undefined);
+  const cache = given.cache ?? (argv.cacheDir !== undefined ? new ResultCache({dir: argv.cacheDir, schema: argv.schema}) : undefined);
   const prefilter = !argv.strict && !cache;
   const workers: {pool?: SessionPool} = {};
   const startPool = () => (workers.pool = new SessionPool({threads, perWorker: fromHub ? Math.ceil(argv.concurrency / threads) : 1, prefilter, onRetry, signal})).read;
@@ -152,7 +146,7 @@ export async function execute(argv: CliArgs, {plan, io, reporter, signal, showPr
   reader = cached?.read ?? reader;
   let result;
   try {
-    result = await runPipeline({plan, ...source, concurrency: argv.concurrency, reporter, progress, signal, reader, hub: {onRetry, signal}});
+    result = await runPipeline({plan, schema: argv.schema, ...source, concurrency: argv.concurrency, reporter, progress, signal, reader, hub: {onRetry, signal}});
     if (cached) reporter.counts.filesFromCache = cached.stats.hits;
     if (cache && source.listed) await cache.prune(source.listed.source, source.listed.folders, (code, file, message) => reporter.warn({code, file, message}));
   } finally {
@@ -169,10 +163,10 @@ export async function execute(argv: CliArgs, {plan, io, reporter, signal, showPr
     );
     return EXIT.input;
   }
-  const files = outputFiles(result.rows);
+  const files = outputFiles(result.header, result.rows);
   const writesSomewhere = argv.outDir !== undefined || argv.stdout || (toHub && !argv.dryRun);
   if (writesSomewhere) reporter.counts.buckets = files.length;
-  if (argv.stdout) io.stdout(result.rows.length ? combinedCsv(result.rows) : '');
+  if (argv.stdout) io.stdout(result.rows.length ? combinedCsv(result.header, result.rows) : '');
   if (argv.outDir !== undefined) {
     const written = await writeLocalFiles(argv.outDir, files);
     for (const path of written) reporter.verbose(`wrote ${path}`);

@@ -310,7 +310,18 @@ const MODELS = [
   'anthropic/claude-sonnet-4-5-20250929', 'anthropic/claude-opus-4-1', 'openai/gpt-5', 'openai/gpt-5-mini',
   'Qwen/Qwen3-Coder-480B-A35B-Instruct', 'moonshotai/Kimi-K2-Instruct', 'deepseek-ai/DeepSeek-V3.1',
 ];
-const TOOL_NAMES = ['bash', 'read_file', 'write_file', 'edit_file', 'search_hub', 'hf_jobs', 'web_search', 'python', 'list_dir', 'plan'];
+/** Model ids of the later agent, which goes through Inference Providers' router (`model:provider`). */
+const ROUTER_MODELS = [
+  'anthropic/claude-opus-4.8:fal-ai', 'moonshotai/Kimi-K2.6:novita', 'Qwen/Qwen3-Coder-480B-A35B-Instruct:together',
+  'deepseek-ai/DeepSeek-V3.2:fireworks-ai', 'openai/gpt-oss-120b:cerebras',
+];
+const TOOL_NAMES = [
+  'bash', 'read_file', 'write_file', 'edit_file', 'search_hub', 'hf_jobs', 'web_search', 'python', 'list_dir', 'plan', 'research', 'hf_papers',
+];
+/** What the research tool's sub-agent calls; its calls are `tool_log` events, not tool_calls. */
+const RESEARCH_TOOLS = ['web_search', 'hf_papers', 'read_file', 'search_hub'];
+/** Sandbox hardware of the later agent: the default `cpu-basic` most of the time. */
+const SANDBOX_HARDWARE: (string | undefined)[] = ['cpu-basic', 'cpu-basic', 'cpu-basic', 'cpu-upgrade', 't4-small', 'a10g-large', 'l4x1', 'h100', '', undefined];
 const KNOWN_FLAVORS = [
   'cpu-basic', 'cpu-upgrade', 't4-small', 't4-medium', 'l4x1', 'l4x4', 'l40sx1', 'l40sx4', 'l40sx8', 'a10g-small', 'a10g-large',
   'a10g-largex2', 'a10g-largex4', 'a100-large', 'a100x2', 'a100x4', 'a100x8', 'h100', 'h100x8',
@@ -398,7 +409,12 @@ function realisticSession(rng: Rng, start: Micros, duration: Micros, bytes: numb
     if (rng.chance(0.85)) {
       const tool = rng.pick(TOOL_NAMES);
       const callId = `call_${rng.hex(12)}`;
-      plan.push({type: 'tool_call', data: {tool, tool_call_id: callId, arguments: {arg: text(rng, rng.between(5, small ? 20 : 80))}}});
+      const call: PyDict = {tool, tool_call_id: callId, arguments: {arg: text(rng, rng.between(5, small ? 20 : 80))}};
+      // The later agent sometimes logs a call before its name is known.
+      if (rng.chance(0.03)) call.tool = '';
+      else if (rng.chance(0.03)) delete call.tool;
+      plan.push({type: 'tool_call', data: call});
+      if (tool === 'research') researchSubAgent(rng, plan, small);
       const size = (outputBudget * weights[step]) / totalWeight;
       plan.push({type: 'tool_output', data: {tool, tool_call_id: callId, output: text(rng, size), success: rng.chance(0.9)}});
     }
@@ -413,6 +429,15 @@ function realisticSession(rng: Rng, start: Micros, duration: Micros, bytes: numb
     }
     if (rng.chance(0.02)) plan.push({type: 'jobs_access_blocked', data: rng.chance(0.5) ? null : {reason: 'not_pro'}});
     if (rng.chance(0.03)) plan.push({type: 'pro_cta_click', data: {source: rng.pick(CTA_SOURCES)}});
+    if (rng.chance(0.03)) {
+      const hardware = rng.pick(SANDBOX_HARDWARE);
+      plan.push({type: 'sandbox_create', data: hardware === undefined ? {sandbox_id: rng.hex(12)} : {sandbox_id: rng.hex(12), hardware}});
+    }
+    if (rng.chance(0.01)) plan.push({type: 'pro_conversion', data: {plan: 'pro', source: rng.pick(CTA_SOURCES)}});
+    if (rng.chance(0.015)) {
+      plan.push({type: 'tool_state_change', data: {tool: 'hf_jobs', state: 'billing_required'}});
+      plan.push({type: 'credits_topped_up', data: {amount_usd: rng.pick([5n, 10n, 25n, 50n])}});
+    }
     if (rng.chance(0.03)) plan.push({type: 'undo_complete', data: null});
     if (rng.chance(0.04)) plan.push({type: 'feedback', data: {rating: rng.pick(['up', 'up', 'up', 'down', 'other'])}});
     if (rng.chance(0.03)) plan.push({type: rng.pick(UNKNOWN_TYPES), data: rng.chance(0.5) ? null : {n: BigInt(step)}});
@@ -426,14 +451,30 @@ function realisticSession(rng: Rng, start: Micros, duration: Micros, bytes: numb
   const events = plan.map((p, i) => event(start + first + offsets[i], p.type, p.data, stamp));
   const end = start + first + offsets[offsets.length - 1] + rng.int(5 * SECOND);
 
+  // The later uploader writes the start with an offset, the end without (issue 10).
   const fields: PyDict = {
     session_id: id,
     session_start_time: stamp(start),
-    session_end_time: stamp(end),
-    model_name: rng.pick(MODELS),
+    session_end_time: isoformat(end),
+    model_name: rng.chance(0.5) ? rng.pick(ROUTER_MODELS) : rng.pick(MODELS),
   };
+  if (rng.chance(0.03)) fields.model_name = null;
+  else if (rng.chance(0.03)) delete fields.model_name;
   if (rng.chance(0.9)) fields.user_id = rng.pick(users);
   return {id, fields, messages, events, tools: toolSpecs(rng, scale), encode: {messages: 'string', events: 'string', tools: 'string'}, extra: {}, shuffleKeys: false};
+}
+
+/** The research tool's sub-agent: its own llm_calls (kind `research`) and tool_log events. */
+function researchSubAgent(rng: Rng, plan: {type: string; data: PyDict | null}[], small: boolean): void {
+  for (let k = rng.between(1, small ? 2 : 5); k > 0; k--) {
+    const prompt = rng.between(800, 8000);
+    const completion = rng.between(20, 800);
+    plan.push({
+      type: 'llm_call',
+      data: {kind: 'research', prompt_tokens: BigInt(prompt), completion_tokens: BigInt(completion), cache_read_tokens: 0n, cache_creation_tokens: 0n, cost_usd: (prompt * 3 + completion * 15) / 1e6},
+    });
+    plan.push({type: 'tool_log', data: {tool: rng.pick(RESEARCH_TOOLS), log: text(rng, rng.between(10, small ? 40 : 200))}});
+  }
 }
 
 const ROW_KEYS = ['session_id', 'session_start_time', 'session_end_time', 'model_name', 'user_id'];
@@ -465,6 +506,16 @@ function sessionRow(s: Session): PyDict {
 
 /** Event types whose `data` the reference reads with `.get` (a truthy non-dict crashes it). */
 const READS_DATA = new Set(['llm_call', 'tool_output', 'feedback', 'hf_job_complete', 'pro_cta_click']);
+/**
+ * Types whose `data` only the later upstream script reads (and crashes on when it is a truthy
+ * non-dict): kept out of the regular sessions' mutations, planted on their own instead.
+ */
+const UPSTREAM_READS_DATA = new Set(['tool_call', 'sandbox_create']);
+/** Tool names, hashable: strings and falsy values (an int among string names crashes upstream's json.dumps). */
+const ODD_TOOLS: PyValue[] = [null, '', 'research', 'Research', 'RESEARCH', '研究', 'outil-é', '🚀', '\uff5e', 'bash ', 0n, false, [], '1'];
+/** `(hardware or "").lower().startswith("cpu-")`. */
+const ODD_HARDWARE: PyValue[] = ['CPU-BASIC', 'cpu-', 'cpu', ' cpu-basic', 'Cpu-Upgrade', 'gpu', null, '', 0n, false, [], 'İcpu-'];
+const ODD_MODELS: PyValue[] = [null, '', false, 'Ünïcødé/Model:novita', 'model, with "quotes"'];
 const TOKEN_FIELDS = ['prompt_tokens', 'completion_tokens', 'cache_read_tokens', 'cache_creation_tokens'];
 
 /** Values `int(x or 0)` takes: floats truncate, bools, numeric strings, Unicode digits, big ints. */
@@ -578,7 +629,7 @@ function mutateEvent(rng: Rng, ev: PyDict, t: Micros): void {
     else ev.data = rng.pick(FALSY_DATA);
     return;
   }
-  if (kind === 5 && !READS_DATA.has(String(type))) {
+  if (kind === 5 && !READS_DATA.has(String(type)) && !UPSTREAM_READS_DATA.has(String(type))) {
     ev.data = rng.pick(TRUTHY_NON_DICT_DATA);
     return;
   }
@@ -609,6 +660,12 @@ function mutateEvent(rng: Rng, ev: PyDict, t: Micros): void {
     case 'pro_cta_click':
       oddField(rng, data, 'source', ODD_SOURCES);
       return;
+    case 'tool_call':
+      oddField(rng, data, 'tool', ODD_TOOLS);
+      return;
+    case 'sandbox_create':
+      oddField(rng, data, 'hardware', ODD_HARDWARE);
+      return;
   }
 }
 
@@ -628,6 +685,7 @@ function nastify(rng: Rng, s: Session, times: Micros[]): void {
     else s.fields.session_start_time = start;
   }
   if (rng.chance(0.05)) delete s.fields.model_name;
+  else if (rng.chance(0.05)) s.fields.model_name = rng.pick(ODD_MODELS);
   const broken = (items: PyValue[]): {value: PyValue} => ({value: pyJsonDumps(items).slice(0, -1 - rng.int(20))});
   const encodings = (items: PyValue[]): Session['encode']['events'] =>
     rng.pick<Session['encode']['events']>(['array', 'absent', broken(items), {value: 'null'}, {value: '{}'}, {value: '0'}, {value: null}, {value: ''}, {value: '[]'}]);
@@ -722,7 +780,7 @@ function sessionEntry(s: Session, day: string, kind: string, name = `${s.id}.jso
 }
 
 /** Hours of the first day kept free of regular sessions for the planted numeric cases. */
-const RESERVED = {from: 2 * HOUR, to: 6 * HOUR};
+const RESERVED = {from: 2 * HOUR, to: 8 * HOUR};
 
 function userPool(seed: number, count: number): string[] {
   const rng = new Rng(seed, 1);
@@ -936,7 +994,31 @@ function* plantedSessions(o: ResolvedOptions, days: string[], users: string[]): 
     return i % 3 === 0 ? llm(t, 0.25) : {at: t, type: i % 3 === 1 ? 'tool_call' : 'tool_output', data: {success: i % 2 === 0}};
   })));
 
+  // 07:xx - the later upstream script's per-session percentiles over 1 and 2 values: research
+  // calls, distinct and named tools (non-ASCII names in code-point order), calls per turn where
+  // only one session has turns; tool_calls without a name; sandboxes by hardware.
+  const tool = (minute: number, name: PyValue | undefined, hour = 7): PlantedEvent => ({at: at(hour, minute), type: 'tool_call', data: name === undefined ? {} : {tool: name}});
+  sessions.push(planted(rng, at(7, 1), users[0], [
+    tool(2, 'research'), tool(3, 'research'), tool(4, 'research'), tool(5, 'bash'), tool(6, '\uff5e'), tool(7, '\u{1f680}'), tool(8, ''), tool(9, undefined),
+    {at: at(7, 10), type: 'sandbox_create', data: {hardware: 'CPU-Upgrade'}},
+    {at: at(7, 11), type: 'sandbox_create', data: {hardware: 'a10g-large'}},
+    {at: at(7, 12), type: 'sandbox_create', data: null},
+    {at: at(7, 13), type: 'tool_state_change', data: {state: 'billing_required'}},
+    {at: at(7, 14), type: 'credits_topped_up', data: {amount_usd: 10n}},
+    {at: at(7, 15), type: 'pro_conversion'},
+  ], {model_name: 'moonshotai/Kimi-K2.6:novita', session_start_time: `${day0}T07:01:00+00:00`}));
+  const noTurns = planted(rng, at(7, 20), users[1], [tool(21, 'research'), tool(22, '東京'), llm(at(7, 23), 0.5)], {model_name: null});
+  noTurns.messages = [{role: 'assistant', content: 'no user here'}];
+  sessions.push(noTurns);
+
   for (const s of sessions) yield sessionEntry(s, day0, 'planted-session');
+
+  // Tool names Python's dict holds as one key (1, True and 1.0), and no string name beside them:
+  // json.dumps can sort them. Filed under the last folder with day0's 06:xx stamps (an hour with no
+  // other named tool_call), so only stdin runs see it in that hour; the last folder's daily file
+  // mixes it with string names, where the upstream script crashes.
+  const numbers = planted(rng, at(6, 40), users[2], [tool(41, 1n, 6), tool(42, true, 6), tool(43, 1.0, 6), tool(44, 2n, 6)]);
+  yield sessionEntry(numbers, days[days.length - 1], 'numeric-tool-names');
 
   // Events before the folder's date: hours of the day before never read this folder.
   const d1 = days[Math.min(1, days.length - 1)];
@@ -953,6 +1035,21 @@ function* plantedSessions(o: ResolvedOptions, days: string[], users: string[]): 
 
   // Year edges: hour 0001-01-01T00 exists (stdin mode prints its year unpadded); 9999-12-31T23
   // has no end hour, so no bucket.
+  // Where only the later upstream script crashes (kpi-stream treats the value as absent): a
+  // tool_call whose data is a truthy non-object, an unhashable tool or model name, a sandbox_create
+  // whose data is not an object or whose hardware is a truthy non-string.
+  const crash = dayStart(last) + 23 * HOUR;
+  const crashes: [PlantedEvent, PyDict][] = [
+    [{at: crash, type: 'tool_call', data: ['bash']}, {}],
+    [{at: crash, type: 'tool_call', data: {tool: ['research']}}, {}],
+    [{at: crash, type: 'sandbox_create', data: 'cpu-basic'}, {}],
+    [{at: crash, type: 'sandbox_create', data: {hardware: 5n}}, {}],
+    [{at: crash, type: 'llm_call', data: {cost_usd: 0.5}}, {model_name: {id: 'm'}}],
+  ];
+  for (const [i, [ev, fields]] of crashes.entries()) {
+    yield sessionEntry(planted(rng, crash, users[i % users.length], [{...ev, at: crash + i * MINUTE}], fields), last, 'upstream-crash');
+  }
+
   yield sessionEntry(planted(rng, dayStart(last) + 9 * HOUR, users[0], [
     {at: 0, type: 'llm_call', data: {cost_usd: 0.5}, stamp: '0001-01-01T00:30:00'},
     {at: 0, type: 'tool_call', stamp: '9999-12-31T23:30:00'},

@@ -55,6 +55,11 @@ export function oracleModes(days: string[]): OracleMode[] {
 export interface OracleCall {
   python: string;
   oracle: string;
+  /**
+   * `upstream` runs the later upstream script (kpi-stream's `--schema v2`) with `--keep-going`:
+   * an hour where it raises gets no file and a line on stderr (see `raisedBuckets`).
+   */
+  reference?: 'upstream';
   /** The dataset root for `--source-dir`; ignored when `stdin` is given. */
   sourceDir?: string;
   /** Rows for `--stdin`. */
@@ -74,7 +79,7 @@ export function oracleCommand(outDir: string, args: string[], call: OracleCall):
   const input = call.stdin !== undefined ? ['--stdin'] : call.sourceDir !== undefined ? ['--source-dir', call.sourceDir] : [];
   return {
     file: call.python,
-    args: [call.oracle, ...input, ...args, '--out-dir', outDir],
+    args: [call.oracle, ...(call.reference ? ['--reference', call.reference, '--keep-going'] : []), ...input, ...args, '--out-dir', outDir],
     input: call.stdin,
     env: {...process.env, PYTHONUTF8: '1'},
   };
@@ -122,18 +127,35 @@ export function runOracleInto(outDir: string, args: string[], call: OracleCall):
   return runSync(oracleCommand(outDir, args, call)).stderr;
 }
 
-/** Runs every run of `mode` into `outDir`, one after the other. */
+/**
+ * Runs every run of `mode` into `outDir`, one after the other. Returns the buckets (`2026-04-24T14`
+ * or a day) where the script raised and `--keep-going` went on: they have no file.
+ */
 export async function runOracleMode(
   outDir: string,
   mode: OracleMode,
   datasetDir: string,
   call: Omit<OracleCall, 'sourceDir' | 'stdin'>,
   stdin?: Buffer,
-): Promise<void> {
+): Promise<string[]> {
   mkdirSync(outDir, {recursive: true});
+  const raised: string[] = [];
   for (const args of mode.runs) {
-    await run(oracleCommand(outDir, args, mode.stdin ? {...call, stdin: stdin ?? stdinBytes(datasetDir)} : {...call, sourceDir: datasetDir}));
+    const {stderr} = await run(oracleCommand(outDir, args, mode.stdin ? {...call, stdin: stdin ?? stdinBytes(datasetDir)} : {...call, sourceDir: datasetDir}));
+    raised.push(...raisedBuckets(stderr));
   }
+  return raised;
+}
+
+/** The buckets `kpi_oracle.py --keep-going` reports as raised ("reference raised for LABEL: ..."). */
+export function raisedBuckets(stderr: string): string[] {
+  return [...stderr.matchAll(/^kpi_oracle\.py: reference raised for (\S+): /gm)].map(m => m[1]!);
+}
+
+/** The output path of a bucket key: `hourly/2026-04-24/14.csv` or `daily/2026-04-24.csv`. */
+export function bucketPath(key: string): string {
+  const hour = /^(.+)T(\d\d)$/.exec(key);
+  return hour ? `hourly/${hour[1]}/${hour[2]}.csv` : `daily/${key}.csv`;
 }
 
 function repoRoot(): string {
@@ -174,16 +196,20 @@ async function main(): Promise<void> {
   const info = generateCorpus(dataset, FIXTURE_OPTIONS);
   const stdin = stdinBytes(dataset);
   checkStdinBytes(dataset, stdin);
-  const modes = await Promise.all(
-    oracleModes(info.days).map(async mode => {
-      const out = join(expected, mode.name);
-      await runOracleMode(out, mode, dataset, {python, oracle}, stdin);
-      // Git keeps no empty folder, so the file list is what says "this mode writes nothing".
-      return {...mode, files: listFiles(out)};
-    }),
-  );
-  writeFileSync(join(expected, 'modes.json'), JSON.stringify({options: FIXTURE_OPTIONS, modes}, null, 2) + '\n');
-  process.stderr.write(`make-fixtures: ${info.files.length} files, ${info.bytes} bytes, ${modes.length} oracle modes\n`);
+  for (const schema of ['v1', 'v2'] as const) {
+    // v1's folders stay where they were; v2's go under expected/v2/.
+    const root = schema === 'v1' ? expected : join(expected, 'v2');
+    const modes = await Promise.all(
+      oracleModes(info.days).map(async mode => {
+        const out = join(root, mode.name);
+        const raised = await runOracleMode(out, mode, dataset, {python, oracle, ...(schema === 'v2' ? {reference: 'upstream' as const} : {})}, stdin);
+        // Git keeps no empty folder, so the file list is what says "this mode writes nothing".
+        return {...mode, files: listFiles(out), ...(schema === 'v2' ? {raised} : {})};
+      }),
+    );
+    writeFileSync(join(root, 'modes.json'), JSON.stringify({options: FIXTURE_OPTIONS, schema, modes}, null, 2) + '\n');
+    process.stderr.write(`make-fixtures: ${info.files.length} files, ${info.bytes} bytes, ${modes.length} oracle modes (--schema ${schema})\n`);
+  }
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -5,10 +5,14 @@ import {NeedsExactParse} from '../py/value.js';
 import {readSession, runStreamed} from '../session.js';
 import {countBytes} from '../sources/open-input.js';
 import type {SessionResult} from '../types.js';
+import {compiled} from '../metrics/schema.js';
+import {DEFAULT_SCHEMA, type SchemaName} from '../metrics/catalog.js';
 
 export interface SessionReadOptions {
   /** The buckets to fill (see planHour, planRange, ...). */
   plan: BucketPlan;
+  /** The KPI schema (default v1, the reference's columns). */
+  schema?: SchemaName;
   /** The name warnings give the session. Default `session`. */
   name?: string;
   /**
@@ -21,7 +25,7 @@ export interface SessionReadOptions {
 /** One session file's bytes -> its per-bucket contributions, or why the reference skips it. */
 export function readSessionBytes(bytes: Uint8Array, options: SessionReadOptions): Promise<SessionResult> {
   const {plan, name = 'session'} = options;
-  return readSession({seq: 0, name, folder: null, ref: {kind: 'bytes', bytes}}, {plan, allowed: allowedOf(options)});
+  return readSession({seq: 0, name, folder: null, ref: {kind: 'bytes', bytes}}, {plan, schema: options.schema, allowed: allowedOf(options)});
 }
 
 /**
@@ -32,7 +36,9 @@ export function readSessionBytes(bytes: Uint8Array, options: SessionReadOptions)
 export async function readSessionStream(stream: Readable, options: SessionReadOptions): Promise<SessionResult> {
   const {plan, name = 'session'} = options;
   const counted = countBytes(stream);
-  const run = await runStreamed(() => streamSessionParts(counted.stream, {exact: true}), name, {plan, allowed: allowedOf(options)}, true);
+  const schema = compiled(options.schema ?? DEFAULT_SCHEMA);
+  const parts = () => streamSessionParts(counted.stream, {exact: true, needs: schema.parse});
+  const run = await runStreamed(parts, name, schema, {plan, allowed: allowedOf(options)}, true);
   if (run instanceof NeedsExactParse) throw run; // the exact parser never asks; a bug if it does
   const {outcome, warnings} = run;
   const base = {seq: 0, name, bytes: counted.bytes()};

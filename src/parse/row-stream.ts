@@ -21,17 +21,19 @@
 
 import {Readable} from 'node:stream';
 import {isAscii, isUtf8} from 'node:buffer';
-import {isDict, type PyValue} from '../py/value.js';
+import type {PyValue} from '../py/value.js';
 import {pyTruthy} from '../py/convert.js';
 import {isPyWhitespace} from '../py/unicode.js';
 import {firstLine, firstLineEnd, PY_TEXT_CHUNK} from './first-line.js';
 import {escapeCut} from './escape-cut.js';
 import {parsePyJson, PyJsonError, PY_JSON_MAX_DEPTH} from './py-json.js';
-import {shortenUnreadStrings, typeName, type SessionHeader, type SessionPart} from './session-events.js';
+import {shortenUnreadStrings, typeName, type ParseNeeds, type SessionHeader, type SessionPart} from './session-events.js';
 
 export interface RowStreamOptions {
   /** Parse every value with the exact Python-compatible parser instead of JSON.parse. */
   exact: boolean;
+  /** What to keep of the row: fields, event keys, a fold over the messages. */
+  needs: ParseNeeds;
   /**
    * Bytes handed to the parser at once; smaller input chunks are joined first. Default 64 KiB:
    * as fast as larger pieces, and the strings made from them stay out of V8's large-object space,
@@ -56,7 +58,7 @@ export function streamSessionParts(bytes: Readable, options: RowStreamOptions): 
 
 async function* rowParts(bytes: AsyncIterable<Uint8Array | string>, options: RowStreamOptions): AsyncGenerator<SessionPart> {
   const chunkBytes = options.chunkBytes ?? 1 << 16;
-  const reader = new RowReader(options.exact, options.batchChars ?? 1 << 18);
+  const reader = new RowReader(options.exact, options.needs, options.batchChars ?? 1 << 18);
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   for await (const chunk of bytes) {
@@ -106,8 +108,8 @@ class RowReader {
   private tailBytes = 0;
   done = false;
 
-  constructor(exact: boolean, batchChars: number) {
-    this.row = new RowTokenizer(exact, batchChars, this.out);
+  constructor(exact: boolean, needs: ParseNeeds, batchChars: number) {
+    this.row = new RowTokenizer(exact, needs, batchChars, this.out);
   }
 
   /** Parts ready to emit, in order. */
@@ -569,9 +571,6 @@ function decodePiece(text: string, from: number, to: number): string | undefined
 // ---------------------------------------------------------------------------------------------
 // The row
 
-/** Row fields kept for the header besides events and messages. */
-const HEADER_KEYS = new Set(['session_id', 'user_id', 'session_start_time']);
-
 /** How the current member's value is being read. */
 type Member =
   | {kind: 'string'; key: string; opened: boolean; pieces: StringPieces; inner: ArrayStream | undefined; innerFailed: string | undefined}
@@ -606,8 +605,9 @@ class RowTokenizer {
   private readonly header = new Map<string, PyValue>();
   private events: Field = ABSENT;
   private messages: Field = ABSENT;
-  private users = 0;
-  private oddMessages = 0;
+  /** The messages fold's state over the current messages list. */
+  private folded: unknown;
+  private readonly headerKeys: ReadonlySet<string>;
   private batch: PyValue[] = [];
   private batchChars = 0;
   /** Events of the current `events` value were emitted: a change of mind needs a `reset`. */
@@ -615,9 +615,13 @@ class RowTokenizer {
 
   constructor(
     private readonly exact: boolean,
+    private readonly needs: ParseNeeds,
     private readonly maxBatchChars: number,
     private readonly out: SessionPart[],
-  ) {}
+  ) {
+    this.headerKeys = new Set(needs.rowFields);
+    this.folded = needs.messages?.init();
+  }
 
   get finished(): boolean {
     return this.state === 'done';
@@ -646,13 +650,11 @@ class RowTokenizer {
     if (this.messages.note) notes.push(this.messages.note);
     if (this.events.note) notes.push(this.events.note);
     if (!this.events.list && pyTruthy(this.events.value)) notes.push(`events is ${typeName(this.events.value)}, not a list; treated as []`);
-    const header: SessionHeader = {
-      sessionId: this.header.get('session_id') ?? null,
-      userId: this.header.get('user_id') ?? null,
-      startTime: this.header.get('session_start_time') ?? null,
-      messages: this.messages.list ? turnList(this.users, this.oddMessages) : this.messages.value,
-      notes,
-    };
+    const fields = Object.create(null) as Record<string, PyValue>;
+    for (const [key, value] of this.header) fields[key] = value;
+    const header: SessionHeader = this.messages.list
+      ? {fields, messages: null, messagesFolded: {state: this.folded}, notes}
+      : {fields, messages: this.messages.value, notes};
     this.state = 'done';
     this.out.push({kind: 'end', header});
   }
@@ -757,14 +759,13 @@ class RowTokenizer {
       this.emitted = false;
       this.events = ABSENT;
     } else if (key === 'messages') {
-      this.users = 0;
-      this.oddMessages = 0;
+      this.folded = this.needs.messages?.init();
       this.messages = ABSENT;
     }
-    if (HEADER_KEYS.has(key)) return {kind: 'value', key, scan: new ValueScan(PY_JSON_MAX_DEPTH - 1)};
+    if (this.headerKeys.has(key)) return {kind: 'value', key, scan: new ValueScan(PY_JSON_MAX_DEPTH - 1)};
     const streamed = key === 'events' || key === 'messages';
-    const onItem = key === 'events' ? this.onEvent : key === 'messages' ? this.onMessage : ignore;
-    const rewrite = key === 'events' && !this.exact ? shortenUnreadStrings : same;
+    const onItem = key === 'events' ? this.onEvent : key === 'messages' && this.needs.messages ? this.onMessage : ignore;
+    const rewrite = key === 'events' && !this.exact ? this.shorten : same;
     if (c === OPEN_ARRAY) return {kind: 'array', key, array: new ArrayStream(false, 2, this.exact, onItem, rewrite)};
     if (c !== QUOTE) return {kind: 'value', key, scan: new ValueScan(PY_JSON_MAX_DEPTH - 1)};
     if (!streamed) return {kind: 'string', key, opened: false, pieces: new StringPieces(undefined), inner: undefined, innerFailed: undefined};
@@ -819,7 +820,7 @@ class RowTokenizer {
         const c = text.charCodeAt(at);
         if (c === CLOSE_ARRAY) throw new Invalid("Expecting ',' delimiter");
         const value = parseValue(member.scan.take(), this.exact);
-        if (HEADER_KEYS.has(member.key)) this.header.set(member.key, value);
+        if (this.headerKeys.has(member.key)) this.header.set(member.key, value);
         else this.setField(member.key, {list: false, value, note: undefined});
         this.member = undefined;
         this.state = c === COMMA ? 'member' : 'trail';
@@ -845,8 +846,7 @@ class RowTokenizer {
       if (this.emitted) this.out.push({kind: 'reset'});
       this.emitted = false;
     } else {
-      this.users = 0;
-      this.oddMessages = 0;
+      this.folded = this.needs.messages?.init();
     }
   }
 
@@ -862,9 +862,10 @@ class RowTokenizer {
   };
 
   private readonly onMessage = (value: PyValue): void => {
-    if (!isDict(value)) this.oddMessages++;
-    else if (value.role === 'user') this.users++;
+    this.folded = this.needs.messages!.add(this.folded, value);
   };
+
+  private readonly shorten = (text: string): string => shortenUnreadStrings(text, this.needs.eventKeys);
 
   private flush(): void {
     if (this.batch.length === 0) return;
@@ -877,14 +878,3 @@ class RowTokenizer {
 
 function ignore(): void {}
 
-/**
- * What counting turns reads of a streamed messages list, without the messages: `users` dicts with
- * role "user", then `odd` values that are not dicts; other messages count for nothing.
- */
-function turnList(users: number, odd: number): PyValue[] {
-  const user = Object.freeze(Object.assign(Object.create(null) as object, {role: 'user'})) as PyValue;
-  const list = new Array<PyValue>(users + odd);
-  list.fill(user, 0, users);
-  list.fill(null, users);
-  return list;
-}

@@ -6,7 +6,6 @@ import {firstLine} from './first-line.js';
 import {decodeRowExact} from './decode-row.js';
 import {PY_JSON_MAX_DEPTH} from './py-json.js';
 import {withoutBulkStrings} from './bulk-strings.js';
-import {EVENT_KEYS_READ} from '../metrics/session-stats.js';
 
 /** What a session row turns into, in this order: event batches, then `end` (or `skip`). */
 export type SessionPart =
@@ -17,18 +16,38 @@ export type SessionPart =
   /** The reference skips the whole file; everything before this part is void. */
   | {kind: 'skip'; reason: string};
 
-/** The row fields a KPI reads besides the events. */
+/**
+ * What parse keeps of a row, as the KPIs of the run need it (the metrics' schema says; see
+ * metrics/schema.ts). Parse knows no KPI.
+ */
+export interface ParseNeeds {
+  /** Row fields kept in the header as they are (besides `events` and `messages`). */
+  rowFields: readonly string[];
+  /** Event keys whose long string values are kept whole; the rest are cut (see bulk-strings.ts). */
+  eventKeys: ReadonlySet<string>;
+  /** Folds each message of a list the streaming path reads one at a time; absent: messages are not read. */
+  messages?: MessageFold;
+}
+
+/** A reduction over a session's messages (the streaming path cannot keep them). */
+export interface MessageFold<S = unknown> {
+  init(): S;
+  add(state: S, message: PyValue): S;
+}
+
+/** The row besides the events. */
 export interface SessionHeader {
-  sessionId: PyValue;
-  userId: PyValue;
-  startTime: PyValue;
-  /** The row's messages value (decoded), for counting turns; read it with `decodeMessages`. */
+  /** The `rowFields` the row has, by name. */
+  fields: Record<string, PyValue>;
+  /** The row's messages value (decoded); read it with `decodeMessages`. */
   messages: PyValue;
   /**
    * The fast path leaves a messages string encoded (and `messages` null): only a session that
    * reaches a bucket needs its turns, and in the cron path most files reach none.
    */
   messagesText?: string;
+  /** The streaming path's fold over a messages list (`messages` is then null). */
+  messagesFolded?: {state: unknown};
   /** Why a value was replaced (an events string that did not decode, ...). */
   notes: string[];
 }
@@ -36,6 +55,7 @@ export interface SessionHeader {
 export interface SessionEventsOptions {
   /** Parse with the exact Python-compatible parser instead of JSON.parse. */
   exact: boolean;
+  needs: ParseNeeds;
 }
 
 const BATCH = 8192;
@@ -48,11 +68,11 @@ export function sessionEvents(bytes: Uint8Array, options: SessionEventsOptions):
   return fromArray(sessionParts(bytes, options));
 }
 
-export function sessionParts(bytes: Uint8Array, {exact}: SessionEventsOptions): SessionPart[] {
+export function sessionParts(bytes: Uint8Array, {exact, needs}: SessionEventsOptions): SessionPart[] {
   const line = firstLine(bytes);
   if (!line.ok) return [{kind: 'skip', reason: line.reason}];
   if (line.text === '') return [{kind: 'skip', reason: 'empty first line'}];
-  const fast = exact ? undefined : decodeRowFast(line.text);
+  const fast = exact ? undefined : decodeRowFast(line.text, needs.eventKeys);
   const decoded = fast ?? decodeRowExact(line.text);
   if (!decoded.ok) return [{kind: 'skip', reason: decoded.reason}];
   const row = decoded.row;
@@ -69,14 +89,18 @@ export function sessionParts(bytes: Uint8Array, {exact}: SessionEventsOptions): 
   parts.push({
     kind: 'end',
     header: {
-      sessionId: row.session_id ?? null,
-      userId: row.user_id ?? null,
-      startTime: row.session_start_time ?? null,
+      fields: pickFields(row, needs.rowFields),
       ...(fast && typeof row.messages === 'string' ? {messages: null, messagesText: row.messages} : {messages: row.messages ?? null}),
       notes,
     },
   });
   return parts;
+}
+
+function pickFields(row: PyDict, names: readonly string[]): Record<string, PyValue> {
+  const fields = Object.create(null) as Record<string, PyValue>;
+  for (const name of names) if (Object.hasOwn(row, name)) fields[name] = row[name]!;
+  return fields;
 }
 
 type Decoded = {ok: true; row: PyDict; notes?: string[]} | {ok: false; reason: string};
@@ -86,20 +110,20 @@ type Decoded = {ok: true; row: PyDict; notes?: string[]} | {ok: false; reason: s
  * Infinity literals (JSON.parse throws), nesting past Python's limit (checked), and integer/float
  * typing (checked where a KPI reads it, see NeedsExactParse). Returns undefined to fall back.
  */
-function decodeRowFast(text: string): Decoded | undefined {
+function decodeRowFast(text: string, keep: ReadonlySet<string>): Decoded | undefined {
   const out = parseAgreeing(text);
   if (!isDict(out)) return undefined;
   if (typeof out.events === 'string') {
-    const events = parseAgreeing(shortenUnreadStrings(out.events));
+    const events = parseAgreeing(shortenUnreadStrings(out.events, keep));
     if (events === undefined) return undefined;
     out.events = events;
   }
   return {ok: true, row: out};
 }
 
-/** An events text with the long strings no KPI reads cut short (see bulk-strings.ts). */
-export function shortenUnreadStrings(eventsText: string): string {
-  return withoutBulkStrings(eventsText, EVENT_KEYS_READ);
+/** An events text with the long strings under keys not in `keep` cut short (see bulk-strings.ts). */
+export function shortenUnreadStrings(eventsText: string, keep: ReadonlySet<string>): string {
+  return withoutBulkStrings(eventsText, keep);
 }
 
 /** JSON.parse where it gives what Python's json does; undefined where it may not. */

@@ -1,6 +1,6 @@
 import yargs from 'yargs';
 import {check, OPTIONS, UsageError, type CliArgs} from '../cli/args.js';
-import {execute, KPI_SCHEMA, processIo, type CliIo} from '../cli/run.js';
+import {execute, processIo, type CliIo} from '../cli/run.js';
 import type {BucketPlan} from '../buckets.js';
 import {ResultCache} from '../cache/result-cache.js';
 import {EXIT, exitCodeFor, KpiError} from '../errors.js';
@@ -57,7 +57,7 @@ export async function watch(args: string[], io: CliIo = processIo(), hooks: Watc
     return EXIT.usage;
   }
   const clock = hooks.clock ?? systemClock;
-  const cache = new ResultCache({dir: argv.cacheDir, memory: true, schema: KPI_SCHEMA});
+  const cache = new ResultCache({dir: argv.cacheDir, memory: true, schema: argv.schema});
   // Rollups print no progress line: the watcher's log is read later, not watched.
   const rollupIo: CliIo = {...io, stderrIsTTY: false};
   let lastCounts: RunCounts | undefined;

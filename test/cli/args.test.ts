@@ -1,11 +1,11 @@
 import {describe, expect, it} from 'vitest';
 import {readFileSync} from 'node:fs';
 import {check, UsageError, type CliArgs} from '../../src/cli/args.js';
-import {CATALOG} from '../../src/metrics/catalog.js';
+import {KPIS} from '../../src/metrics/catalog.js';
 import {workersToStart} from '../../src/cli/early.js';
 import {runChild, runInProcess} from '../support/cli-io.js';
 
-const base: CliArgs = {retries: 5, concurrency: 8, logFormat: 'text', sourceDir: 'd', outDir: 'o'};
+const base: CliArgs = {retries: 5, concurrency: 8, logFormat: 'text', schema: 'v1', sourceDir: 'd', outDir: 'o'};
 
 describe('check', () => {
   it('accepts a local range run', () => {
@@ -38,7 +38,7 @@ describe('--help and --version', () => {
     const {code, stdout, stderr} = await runInProcess(['--help'], {});
     expect(code).toBe(0);
     expect(stderr).toBe('');
-    for (const text of ['--source-dir', '--from', 'Exit codes:', ...CATALOG.map(m => m.column)]) expect(stdout).toContain(text);
+    for (const text of ['--source-dir', '--from', 'Exit codes:', '--schema', ...Object.values(KPIS).map(m => m.column)]) expect(stdout).toContain(text);
   });
 
   it("--version prints package.json's version, from the bin too, exit 0", async () => {

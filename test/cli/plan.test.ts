@@ -3,7 +3,7 @@ import {commitMessage, planBuckets} from '../../src/cli/run.js';
 import {bucketAt} from '../../src/buckets.js';
 import type {CliArgs} from '../../src/cli/args.js';
 
-const argv = (extra: Partial<CliArgs>): CliArgs => ({retries: 5, concurrency: 8, logFormat: 'text', sourceDir: 'd', outDir: 'o', ...extra});
+const argv = (extra: Partial<CliArgs>): CliArgs => ({retries: 5, concurrency: 8, logFormat: 'text', schema: 'v1', sourceDir: 'd', outDir: 'o', ...extra});
 const keys = (a: CliArgs, now = new Date('2026-04-24T14:37:00Z')) => {
   const plan = planBuckets(a, now);
   if (plan.kind !== 'hourly') return [plan.kind];

@@ -8,11 +8,12 @@
  * Measured request counts are printed with a `[hub counts]` prefix.
  */
 
-import {existsSync, mkdtempSync, readdirSync, rmSync} from 'node:fs';
+import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {generateCorpus} from '../../src/dev/corpus.js';
+import {bucketPath} from '../../src/dev/make-fixtures.js';
 import {TOKEN_VARIABLES} from '../../src/hub/config.js';
 import {envWithoutTokens, runChild, runInProcess, type CliRun} from '../support/cli-io.js';
 import {loadDatasetFolder, startHubServer, type Endpoint, type HubFault, type HubServer} from '../support/hub-server.js';
@@ -276,6 +277,24 @@ describe('kpi-stream on single hours and days', () => {
     expect(hub.commits).toHaveLength(1);
     expect(diffTrees(localWeek, targetTree(hub))).toEqual([]);
     expect(hub.counts.tree + hub.counts.resolve).toBe(0);
+  });
+});
+
+describe('kpi-stream --schema v2 on the Hub', () => {
+  it('commits the upstream script\'s bytes for the week in one commit (fixtures/expected/v2), the hours it raised on too', async context => {
+    if (datasetDir !== join(REPO, 'fixtures', 'dataset')) {
+      console.log('[skip] --schema v2 on the Hub: fixtures/dataset is missing');
+      context.skip();
+    }
+    const expected = join(REPO, 'fixtures', 'expected', 'v2');
+    const {raised} = (JSON.parse(readFileSync(join(expected, 'modes.json'), 'utf8')) as {modes: {name: string; raised: string[]}[]}).modes.find(m => m.name === 'range')!;
+    const hub = await startHub({pageSize: 1000});
+    const result = await cli(week('--schema', 'v2'), hubEnv(hub));
+    expect(result.code, result.stderr).toBe(0);
+    expect(hub.commits).toHaveLength(1);
+    const committed = targetTree(hub);
+    for (const key of raised) expect(committed.delete(bucketPath(key)), key).toBe(true);
+    expect(diffTrees(readTree(join(expected, 'range')), committed)).toEqual([]);
   });
 });
 

@@ -50,9 +50,9 @@ describe('hubInputs', () => {
       const plan = planRange('2026-04-20T00', '2026-04-22T00');
       const csvOf = async (source: PipelineInputs) => {
         const reporter = new Reporter({format: 'text', write: () => {}});
-        const {rows, failed} = await runPipeline({plan, ...source, concurrency: 4, reporter});
+        const {header, rows, failed} = await runPipeline({plan, ...source, concurrency: 4, reporter});
         expect(failed).toEqual([]);
-        return combinedCsv(rows);
+        return combinedCsv(header, rows);
       };
       const fromHub = await hubInputs('acme/sessions', plan, hubOptions(server));
       const fromFolder = await folderInputs(DATASET, plan);

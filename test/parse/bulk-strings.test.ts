@@ -3,7 +3,8 @@ import {pipeline} from 'node:stream/promises';
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
 import {withoutBulkStrings} from '../../src/parse/bulk-strings.js';
-import {addEvent, EVENT_KEYS_READ, openContribution} from '../../src/metrics/session-stats.js';
+import {addEvent, closeShare, compiled, openShare} from '../../src/metrics/schema.js';
+import {SCHEMA_NAMES} from '../../src/metrics/catalog.js';
 import {timeWindow} from '../../src/transforms/time-window.js';
 import type {PyDict, PyValue} from '../../src/py/value.js';
 
@@ -124,7 +125,7 @@ describe('withoutBulkStrings', () => {
   });
 });
 
-describe('EVENT_KEYS_READ', () => {
+describe('the event keys a schema keeps whole (its parse needs)', () => {
   /** An event whose every dict records the keys read from it. */
   function recorded(type: string, read: Set<string>): PyDict {
     const watch = (o: Record<string, PyValue>): PyDict =>
@@ -134,22 +135,41 @@ describe('EVENT_KEYS_READ', () => {
           return Reflect.get(target, key, receiver) as unknown;
         },
       });
-    const data = watch({success: true, rating: 'up', flavor: 'a100x2', final_status: 'completed', wall_time_s: 60, source: 's', prompt_tokens: 1, completion_tokens: 1, cache_read_tokens: 1, cache_creation_tokens: 1, cost_usd: 0.5});
+    const data = watch({
+      success: true, rating: 'up', flavor: 'a100x2', final_status: 'completed', wall_time_s: 60, source: 's', prompt_tokens: 1, completion_tokens: 1,
+      cache_read_tokens: 1, cache_creation_tokens: 1, cost_usd: 0.5, tool: 'research', hardware: 'cpu-basic',
+    });
     return watch({timestamp: '2026-04-25T14:30:00', event_type: type, data});
   }
 
-  it('holds every key the KPIs read from an event, at any depth', async () => {
-    const types = ['llm_call', 'tool_output', 'tool_call', 'error', 'undo_complete', 'feedback', 'hf_job_submit', 'hf_job_complete', 'jobs_access_blocked', 'pro_cta_click', 'assistant_chunk'];
-    const read = new Set<string>();
-    const ctx = {exact: true, warn: () => undefined};
-    for (const type of types) addEvent(openContribution(0), recorded(type, read), null, ctx);
-    const events = types.map(type => recorded(type, read));
-    await pipeline(
-      Readable.from([{kind: 'events', events}], {objectMode: true}),
-      timeWindow({plan: {kind: 'daily', day: '2026-04-25'}, allowed: null, warn: () => undefined}),
-      new Writable({objectMode: true, write: (_chunk, _encoding, done) => done()}),
-    );
-    expect(read.has('timestamp')).toBe(true);
-    expect([...read].filter(key => !EVENT_KEYS_READ.has(key))).toEqual([]);
+  const TYPES = [
+    'llm_call', 'tool_output', 'tool_call', 'error', 'undo_complete', 'feedback', 'hf_job_submit', 'hf_job_complete', 'jobs_access_blocked',
+    'pro_cta_click', 'sandbox_create', 'pro_conversion', 'credits_topped_up', 'tool_state_change', 'assistant_chunk',
+  ];
+
+  for (const name of SCHEMA_NAMES) {
+    it(`holds every key the ${name} KPIs read from an event, at any depth`, async () => {
+      const schema = compiled(name);
+      const read = new Set<string>();
+      const ctx = {exact: true, warn: () => undefined};
+      const share = openShare(schema, 0);
+      for (const type of TYPES) addEvent(schema, share, recorded(type, read), null, ctx);
+      closeShare(schema, share, {start: null, turns: 1, user: null, model: {key: 'sm', value: 'm'}});
+      const events = TYPES.map(type => recorded(type, read));
+      await pipeline(
+        Readable.from([{kind: 'events', events}], {objectMode: true}),
+        timeWindow({plan: {kind: 'daily', day: '2026-04-25'}, allowed: null, warn: () => undefined}),
+        new Writable({objectMode: true, write: (_chunk, _encoding, done) => done()}),
+      );
+      expect(read.has('timestamp')).toBe(true);
+      expect([...read].filter(key => !schema.parse.eventKeys.has(key))).toEqual([]);
+    });
+  }
+
+  it('keeps `tool` and `hardware` whole only where a KPI reads them (v2)', () => {
+    expect(compiled('v1').parse.eventKeys.has('tool')).toBe(false);
+    expect(compiled('v2').parse.eventKeys.has('tool')).toBe(true);
+    expect(compiled('v2').parse.eventKeys.has('hardware')).toBe(true);
+    expect(compiled('v2').parse.eventKeys.has('source')).toBe(false);
   });
 });

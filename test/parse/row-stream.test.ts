@@ -3,6 +3,11 @@ import {describe, expect, it} from 'vitest';
 import {streamSessionParts} from '../../src/parse/row-stream.js';
 import {sessionParts, type SessionPart} from '../../src/parse/session-events.js';
 import {isDict, type PyValue} from '../../src/py/value.js';
+import {compiled} from '../../src/metrics/schema.js';
+import type {TurnCount} from '../../src/metrics/session-facts.js';
+
+/** What the reference's KPIs read of a row. */
+const needs = compiled('v1').parse;
 import {PY_JSON_MAX_DEPTH} from '../../src/parse/py-json.js';
 import {Rng, canonical, jsonStringLiteral, nested, stringText} from './generate.js';
 import {sessionFile} from './session-files.js';
@@ -21,9 +26,13 @@ function outcome(parts: SessionPart[]): string {
       case 'skip':
         return 'skip';
       case 'end': {
-        const {sessionId, userId, startTime, messages, notes} = part.header;
+        const {fields, messages, messagesFolded, notes} = part.header;
+        const [sessionId, userId, startTime] = ['session_id', 'user_id', 'session_start_time'].map(f => fields[f] ?? null);
         let turns: string;
-        if (Array.isArray(messages)) {
+        if (messagesFolded) {
+          const count = messagesFolded.state as TurnCount;
+          turns = `${count.users}/${count.odd}`;
+        } else if (Array.isArray(messages)) {
           const users = messages.filter(m => isDict(m) && m.role === 'user').length;
           turns = `${users}/${messages.filter(m => !isDict(m)).length}`;
         } else {
@@ -46,7 +55,7 @@ async function streamed(bytes: Uint8Array, exact: boolean, chunkBytes: number): 
   const pieces: Buffer[] = [];
   for (let at = 0; at < bytes.length; at += chunkBytes) pieces.push(Buffer.from(bytes.subarray(at, at + chunkBytes)));
   const parts: SessionPart[] = [];
-  for await (const part of streamSessionParts(Readable.from(pieces), {exact, chunkBytes, batchChars: 50})) parts.push(part as SessionPart);
+  for await (const part of streamSessionParts(Readable.from(pieces), {exact, needs, chunkBytes, batchChars: 50})) parts.push(part as SessionPart);
   return parts;
 }
 
@@ -57,7 +66,7 @@ describe('streamSessionParts', () => {
       const bytes = sessionFile(rng);
       // Every cut position for short rows; a few sizes for the long (deeply nested) ones.
       const chunk = bytes.length < 600 ? rng.int(1, 8) : rng.pick([rng.int(2, 64), 1000, 8192, 1 << 20]);
-      const expected = outcome(sessionParts(bytes, {exact: true}));
+      const expected = outcome(sessionParts(bytes, {exact: true, needs}));
       const actual = outcome(await streamed(bytes, true, chunk));
       if (actual !== expected) {
         const why = (parts: SessionPart[]) => parts.map(p => (p.kind === 'skip' ? `skip: ${p.reason}` : p.kind)).join(', ');
@@ -67,7 +76,7 @@ describe('streamSessionParts', () => {
   });
   /** Streams `bytes` in pieces of `chunk` bytes and expects the in-memory outcome (exact mode). */
   async function expectSame(name: string, bytes: Uint8Array, chunk: number): Promise<void> {
-    const expected = outcome(sessionParts(bytes, {exact: true}));
+    const expected = outcome(sessionParts(bytes, {exact: true, needs}));
     const actual = outcome(await streamed(bytes, true, chunk));
     if (actual !== expected) expect.fail(`${name} (pieces of ${chunk}): ${short(Buffer.from(bytes).toString('latin1'))}\n  streamed  ${short(actual)}\n  in memory ${short(expected)}`);
   }
@@ -123,7 +132,7 @@ describe('streamSessionParts', () => {
         const at = rng.chance(0.5) ? head.length + rng.int(0, 4) : 8192 * rng.int(1, 5) + rng.int(-3, 2);
         if (at >= head.length && at < bytes.length) bytes.set(rng.pick(odd).slice(0, bytes.length - at), at);
       }
-      const result = outcome(sessionParts(bytes, {exact: true}));
+      const result = outcome(sessionParts(bytes, {exact: true, needs}));
       if (result === 'skip') skipped++;
       await expectSame(`case ${n}`, bytes, rng.pick([1000, 4096, 8191, 8192, 65536]));
     }

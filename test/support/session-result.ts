@@ -11,12 +11,7 @@ export function comparableResult(result: SessionResult) {
   return {
     skipped: result.skipped !== undefined,
     events: result.events,
-    contributions: result.contributions.map(c => ({
-      ...c,
-      tokensPrompt: narrow(c.tokensPrompt),
-      tokensCompletion: narrow(c.tokensCompletion),
-      tokensCacheRead: narrow(c.tokensCacheRead),
-      tokensCacheCreation: narrow(c.tokensCacheCreation),
-    })),
+    // Token sums are stat states of their own: the only Python ints a state holds bare.
+    contributions: result.contributions.map(c => ({...c, states: c.states.map(narrow)})),
   };
 }

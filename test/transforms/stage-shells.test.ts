@@ -7,6 +7,10 @@ import {fromArray} from '../../src/stream.js';
 import {metricsStage, sessionMetrics, type SessionOutcome} from '../../src/transforms/session-metrics.js';
 import {timeWindow, windowStage} from '../../src/transforms/time-window.js';
 import {NeedsExactParse} from '../../src/py/value.js';
+import {compiled} from '../../src/metrics/schema.js';
+
+const schema = compiled('v2');
+const needs = schema.parse;
 import {Rng} from '../parse/generate.js';
 import {sessionFile} from '../parse/session-files.js';
 
@@ -19,10 +23,10 @@ function direct(bytes: Uint8Array, plan: BucketPlan): Seen {
   const warnings: string[] = [];
   const warn = (code: string, message: string) => void warnings.push(`${code}: ${message}`);
   const window = windowStage({plan, allowed: null, warn});
-  const metrics = metricsStage({exact: true, warn, everySessionIn: plan.kind === 'daily' ? 0 : undefined});
+  const metrics = metricsStage({schema, exact: true, warn, everySessionIn: plan.kind === 'daily' ? 0 : undefined});
   const outcomes: SessionOutcome[] = [];
   try {
-    for (const part of [...sessionParts(bytes, {exact: true}), undefined]) {
+    for (const part of [...sessionParts(bytes, {exact: true, needs}), undefined]) {
       const windowed = part ? window.step(part) : window.flush?.();
       const out = windowed && metrics.step(windowed);
       if (out) outcomes.push(out);
@@ -41,9 +45,9 @@ async function shells(bytes: Uint8Array, plan: BucketPlan): Promise<Seen> {
   const outcomes: SessionOutcome[] = [];
   try {
     await pipeline(
-      fromArray(sessionParts(bytes, {exact: true})),
+      fromArray(sessionParts(bytes, {exact: true, needs})),
       timeWindow({plan, allowed: null, warn}),
-      sessionMetrics({exact: true, warn, everySessionIn: plan.kind === 'daily' ? 0 : undefined}),
+      sessionMetrics({schema, exact: true, warn, everySessionIn: plan.kind === 'daily' ? 0 : undefined}),
       new Writable({objectMode: true, write: (o: SessionOutcome, _e, done) => (outcomes.push(o), done())}),
     );
   } catch (error) {

@@ -8,7 +8,7 @@ import type {PyValue} from '../../src/py/value.js';
 import {fromArray} from '../../src/stream.js';
 import {timeWindow, type WindowedPart} from '../../src/transforms/time-window.js';
 
-const header = {sessionId: 's', userId: null, startTime: null, messages: null, notes: []};
+const header = {fields: {session_id: 's'}, messages: null, notes: []};
 
 /** The events given, through timeWindow: each kept event's bucket and timestamp, and the warnings. */
 async function windowed(plan: BucketPlan, events: PyValue[], allowed: ReadonlySet<number> | null = null) {
