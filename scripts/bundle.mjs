@@ -33,6 +33,9 @@ await build({
   // Flat: pool.ts finds the worker as ./session-worker.js beside the chunk it is bundled in.
   outdir: 'dist/cli',
   entryNames: '[name]',
+  // CommonJS that requires Node's own modules cannot run inside an ESM bundle; it is a dependency,
+  // so it loads from node_modules (only `kpi-stream watch --listen` uses it).
+  external: ['prom-client'],
   plugins: [lazySegmenter],
   logLevel: 'warning',
 });
