@@ -110,7 +110,13 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const incompleteAt = new Set(incompleteIndices);
   for (const [index, totals] of accumulator.buckets()) {
     if (anyIndex) incompleteAt.add(index);
-    else if (!incompleteAt.has(index)) rows.push({index, bucket: bucketAt(plan, index), cells: kpiCells(bucketAt(plan, index), totals)});
+    else if (!incompleteAt.has(index)) {
+      const bucket = bucketAt(plan, index);
+      const cells = kpiCells(bucket, totals, (column, reason) =>
+        reporter.warn({code: 'kpi_not_computable', file: `bucket ${bucket.key}`, message: `${column} cannot be computed (${reason}); its cell is left empty`}),
+      );
+      rows.push({index, bucket, cells});
+    }
   }
   const incomplete = [...incompleteAt].sort((a, b) => a - b).map(index => bucketAt(plan, index));
   return {rows, failed, incomplete};
