@@ -18,7 +18,7 @@ export function main(): void {
     if (controller.signal.aborted) process.exit(EXIT.interrupted); // a second Ctrl-C: now
     controller.abort();
     setTimeout(() => {
-      process.stderr.write(logLine(args, 'kpi-stream: interrupted; nothing was written or committed') + '\n');
+      process.stderr.write(logLine(args, 'interrupted; nothing was written or committed') + '\n');
       process.exit(EXIT.interrupted);
     }, STOP_GRACE_MS).unref();
   };

@@ -61,10 +61,10 @@ export async function run(args: string[], io: CliIo = processIo(), signal?: Abor
     argv = parsed;
   } catch (error) {
     if (helpShown) return EXIT.ok;
-    const message = `kpi-stream: ${(error as Error).message}${error instanceof UsageError ? '' : '\nRun kpi-stream --help for the options.'}`;
+    const message = `${(error as Error).message}${error instanceof UsageError ? '' : '\nRun kpi-stream --help for the options.'}`;
     // Text keeps the example on its own line; JSON puts it all in one object.
     if (format === 'json') new Reporter({format, write: io.stderr}).error(message, {code: 'KPI_OPTION_INVALID'});
-    else io.stderr(message);
+    else io.stderr(`error: ${message}`);
     return EXIT.usage;
   }
   let progress: Progress | undefined;
@@ -78,7 +78,7 @@ export async function run(args: string[], io: CliIo = processIo(), signal?: Abor
     // A stack only for what was not expected, and inside the JSON object under --log-format json.
     const stack = argv.verbose && !(error instanceof KpiError) && error instanceof Error ? error.stack : undefined;
     const fields = {...(error instanceof KpiError && {code: error.code}), ...(stack && argv.logFormat === 'json' && {stack})};
-    reporter.error(`kpi-stream: ${(error as Error).message}`, fields);
+    reporter.error((error as Error).message, fields);
     if (stack && argv.logFormat === 'text') io.stderr(stack);
     return code;
   }
@@ -160,7 +160,7 @@ async function execute(argv: CliArgs, io: CliIo, reporter: Reporter, signal: Abo
   }
   reporter.summary(committed ? {committed} : {});
   if (argv.strict && reporter.counts.filesSkipped > 0) {
-    reporter.error(`--strict: ${reporter.counts.filesSkipped} file(s) were skipped as invalid`);
+    reporter.error(`with --strict, a skipped file fails the run: ${reporter.counts.filesSkipped} file(s) were skipped as invalid`);
     return EXIT.input;
   }
   return EXIT.ok;

@@ -4,6 +4,7 @@
  * trail. Through `run()` with a CliIo of strings (stdin resync has its own file).
  */
 
+import {spawnSync} from 'node:child_process';
 import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -11,7 +12,7 @@ import {Readable} from 'node:stream';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {run, type CliIo} from '../../src/cli/run.js';
 import {generateCorpus} from '../../src/dev/corpus.js';
-import {readTree} from '../support/oracle.js';
+import {CLI, readTree} from '../support/oracle.js';
 
 interface Ran {
   code: number;
@@ -77,5 +78,25 @@ describe('a KPI that cannot be computed costs one cell', () => {
     const cell = header!.split(',').indexOf('cache_hit_ratio');
     expect(row!.split(',')[cell]).toBe('');
     expect(row!.split(',')[header!.split(',').indexOf('tokens_cache_read')]).toMatch(/^1?0{400}/);
+  });
+});
+
+describe('--out-dir that cannot be created', () => {
+  it('under /proc: exit 4 at once with one line naming the folder (Node\'s recursive mkdir loops forever there)', async () => {
+    if (!existsSync('/proc/self')) return console.log('skipped: no /proc on this machine');
+    // A child process, killed if it hangs: an in-process hang would keep spinning after the test.
+    const result = spawnSync(process.execPath, [CLI, '--source-dir', week, ...WEEK, '--out-dir', '/proc/kpi-stream-test/out', '--threads', '1'], {timeout: 20_000, encoding: 'utf8'});
+    expect(result.signal, 'the run hung and was killed').toBeNull();
+    expect(result.status).toBe(4);
+    const errors = result.stderr.split('\n').filter(l => l.startsWith('error: '));
+    expect(errors).toEqual([expect.stringMatching(/^error: cannot create \/proc\/kpi-stream-test\/out: mkdir \/proc\/kpi-stream-test failed \(ENOENT\)$/)]);
+  }, 30_000);
+
+  it('a file where a folder should be: exit 4 naming it', async () => {
+    const blocker = join(scratch, 'a-file');
+    writeFileSync(blocker, 'x');
+    const result = await cli(['--source-dir', week, ...WEEK, '--out-dir', join(blocker, 'out')]);
+    expect(result.code).toBe(4);
+    expect(result.lines.filter(l => l.startsWith('error: '))).toEqual([`error: cannot create ${join(blocker, 'out')}: ${blocker} is not a folder`]);
   });
 });

@@ -187,15 +187,15 @@ describe('exit codes', () => {
   it('2 with --strict when a file is skipped as invalid; 0 with --strict on clean input', async () => {
     const strict = await cli(local(mixedDir, ...DAILY, '--out-dir', outDir(), '--strict'));
     expect(strict.code).toBe(2);
-    expect(strict.stderr).toContain('--strict: 3 file(s) were skipped as invalid');
+    expect(strict.stderr).toContain('with --strict, a skipped file fails the run: 3 file(s) were skipped as invalid');
     expect((await cli(local(cleanDir, ...DAILY, '--out-dir', outDir(), '--strict'))).code).toBe(0);
   });
 
-  it('3 when the output cannot be written, naming the file', async () => {
+  it('4 when the output cannot be written, naming the file (3 is for the upload)', async () => {
     const out = outDir();
     mkdirSync(join(out, 'daily', `${DAY}.csv`), {recursive: true}); // a folder where the CSV goes
     const result = await cli(local(cleanDir, ...DAILY, '--out-dir', out));
-    expect(result.code).toBe(3);
+    expect(result.code).toBe(4);
     expect(result.stderr).toContain(`cannot write ${resolve(out, 'daily', `${DAY}.csv`)}`);
   });
 });
@@ -256,7 +256,7 @@ describe('--log-format json', () => {
     expect(result.raw).toBe('');
   });
 
-  it('also for a run that fails (exit 2) and one that cannot write (exit 3)', async () => {
+  it('also for a run that fails (exit 2) and one that cannot write (exit 4)', async () => {
     const {dir} = withUnreadableFile();
     const failed = await cli(local(dir, ...DAILY, '--out-dir', outDir(), '--log-format', 'json'));
     expect(failed.code).toBe(2);
@@ -264,8 +264,8 @@ describe('--log-format json', () => {
     const out = outDir();
     mkdirSync(join(out, 'daily', `${DAY}.csv`), {recursive: true});
     const unwritable = await cli(local(cleanDir, ...DAILY, '--out-dir', out, '--log-format', 'json'));
-    expect(unwritable.code).toBe(3);
-    expect(unwritable.lines.map(json).at(-1)).toMatchObject({level: 'error', code: 'KPI_UPLOAD_FAILED'});
+    expect(unwritable.code).toBe(4);
+    expect(unwritable.lines.map(json).at(-1)).toMatchObject({level: 'error', code: 'KPI_OUTPUT_FAILED'});
   });
 
   it('also for a usage error and for --verbose stacks', async () => {
