@@ -76,19 +76,26 @@ export class Reporter {
     return n;
   }
 
-  /** The one-line end-of-run summary (always printed, even with --quiet, unless nothing ran). */
+  /** The hours the run covers, as the summary names them (`2026-04-24T14`, `A .. B (N hours)`). */
+  hours = '';
+
+  /**
+   * The one-line end-of-run summary (always printed, even with --quiet, unless nothing ran). It
+   * starts with the UTC time and the hours, so a log of hourly runs reads as a table.
+   */
   summary(extra: Record<string, unknown> = {}): void {
     const c = this.counts;
     const elapsed = (Date.now() - this.started) / 1000;
-    const fields = {...c, warnings: this.warningCount, warningsByCode: Object.fromEntries(this.warningsByCode), skippedByReason: Object.fromEntries(this.skippedByReason), elapsedS: elapsed, ...extra};
+    const time = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    const fields = {time, hours: this.hours, ...c, warnings: this.warningCount, warningsByCode: Object.fromEntries(this.warningsByCode), skippedByReason: Object.fromEntries(this.skippedByReason), elapsedS: elapsed, ...extra};
     const skipped = c.filesSkipped ? ` (${[...this.skippedByReason].map(([r, n]) => `${n} ${r}`).join(', ')})` : '';
     const failed = c.filesFailed ? `, ${c.filesFailed} could not be read` : '';
-    const tail = Object.entries(extra).map(([k, v]) => `, ${k} ${String(v)}`).join('');
+    const tail = Object.entries(extra).map(([k, v]) => `, ${k} ${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`).join('');
     this.log(
       'summary',
-      `kpi-stream: ${c.filesListed} files listed, ${c.filesRead} read, ${c.filesSkipped} skipped${skipped}${failed}; ` +
-        `${c.sessions} sessions, ${c.events} events, ${(c.bytes / 1e6).toFixed(1)} MB; ${c.buckets} buckets written; ` +
-        `${this.warningCount} warnings${tail}; ${elapsed.toFixed(2)} s`,
+      `${time} kpi-stream${this.hours ? ` ${this.hours}` : ''}: ${plural(c.filesListed, 'file')} listed, ${c.filesRead} read, ${c.filesSkipped} skipped${skipped}${failed}; ` +
+        `${plural(c.sessions, 'session')}, ${plural(c.events, 'event')}, ${(c.bytes / 1e6).toFixed(1)} MB; ${plural(c.buckets, 'bucket')} written; ` +
+        `${plural(this.warningCount, 'warning')}${tail}; ${elapsed.toFixed(2)} s`,
       fields,
     );
   }
@@ -100,6 +107,11 @@ export class Reporter {
       this.options.write(oneLine(level === 'summary' || level === 'info' || level === 'debug' ? message : `${level}: ${message}`));
     }
   }
+}
+
+/** `1 bucket`, `2 buckets`. */
+export function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /**

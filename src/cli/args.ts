@@ -3,14 +3,27 @@ import yargs, {type Argv} from 'yargs';
 import {CATALOG} from '../metrics/catalog.js';
 import {DEFAULT_CONCURRENCY} from './early.js';
 
+/**
+ * A whole-number flag's value, or a usage error in its own words (`--hours abc` is not "NaN").
+ * No yargs `type`: a number type would turn "abc" into NaN before this sees it.
+ */
+function wholeNumber(flag: string, min: number): (value: unknown) => number {
+  return value => {
+    if (value === true || value === '') throw new Error(`option \`${flag}\` needs a value: a whole number >= ${min}`);
+    const text = String(value);
+    if (!/^\d+$/.test(text) || Number(text) < min) throw new Error(`option \`${flag}\` must be a whole number >= ${min}, got ${JSON.stringify(text)}`);
+    return Number(text);
+  };
+}
+
 /** Every flag: type, default, one-sentence description. `check` validates combinations. */
 export const OPTIONS = {
   'source-dir': {type: 'string', group: 'Input:', describe: 'Read a local folder laid out like the dataset: DIR/sessions/YYYY-MM-DD/*.jsonl'},
   stdin: {type: 'boolean', group: 'Input:', describe: 'Read session rows from standard input: one per line, or concatenated as `cat` writes them'},
   source: {type: 'string', group: 'Input:', describe: 'Hub dataset to read (the default input) [default: smolagents/ml-intern-sessions]'},
   datetime: {type: 'string', group: 'Hours:', describe: 'One hour, e.g. 2026-04-24T14 (UTC unless an offset is given)'},
-  hours: {type: 'number', group: 'Hours:', describe: 'The N completed hours before --now [default: 1, the cron path]'},
-  now: {type: 'string', group: 'Hours:', describe: 'Pin "now" for --hours (default: the clock, UTC)'},
+  hours: {coerce: wholeNumber('--hours', 1), group: 'Hours:', describe: 'The N completed hours before --now [default: 1, the cron path]'},
+  now: {type: 'string', group: 'Hours:', describe: 'Pin "now" for --hours or the cron path, e.g. 2026-04-24T15 (default: the clock, UTC)'},
   from: {type: 'string', group: 'Hours:', describe: 'First hour of a range (inclusive), e.g. 2026-04-20T00'},
   to: {type: 'string', group: 'Hours:', describe: 'End of the range (exclusive), e.g. 2026-04-27T00'},
   'daily-backfill': {type: 'string', group: 'Hours:', describe: 'A whole day folder, unwindowed, into daily/YYYY-MM-DD.csv'},
@@ -20,9 +33,9 @@ export const OPTIONS = {
   'dry-run': {type: 'boolean', group: 'Output:', describe: 'Compute everything and print what would be committed; upload nothing'},
   'hub-url': {type: 'string', group: 'Hub:', describe: 'Hub endpoint (default: $HF_ENDPOINT or https://huggingface.co)'},
   'token-file': {type: 'string', group: 'Hub:', describe: 'Read the Hub token from this file instead of the environment'},
-  retries: {type: 'number', group: 'Hub:', default: 5, describe: 'Retries per Hub request (429 honours Retry-After; 5xx, resets, cut bodies back off)'},
-  concurrency: {type: 'number', default: DEFAULT_CONCURRENCY, describe: 'Session files read at once'},
-  threads: {type: 'number', describe: 'Worker threads that parse sessions; 1 parses on the main thread [default: the number of cores]'},
+  retries: {coerce: wholeNumber('--retries', 0), group: 'Hub:', default: 5, describe: 'Retries per Hub request (429 honours Retry-After; 5xx, resets, cut bodies back off)'},
+  concurrency: {coerce: wholeNumber('--concurrency', 1), default: DEFAULT_CONCURRENCY, describe: 'Session files read at once'},
+  threads: {coerce: wholeNumber('--threads', 1), describe: 'Worker threads that parse sessions; 1 parses on the main thread [default: the number of cores]'},
   strict: {type: 'boolean', describe: 'Exit 2 when any file is skipped as invalid'},
   quiet: {type: 'boolean', alias: 'q', describe: 'Only errors and the summary'},
   verbose: {type: 'boolean', alias: 'v', describe: 'Per-file lines, every warning, stacks on errors'},
@@ -30,6 +43,8 @@ export const OPTIONS = {
 } as const;
 
 export interface CliArgs {
+  /** Positional arguments: none is accepted but `-` (standard input), which run() turns into --stdin. */
+  _?: Array<string | number>;
   sourceDir?: string;
   stdin?: boolean;
   source?: string;
@@ -56,6 +71,12 @@ export interface CliArgs {
 
 export const EXAMPLE = 'Example usage: kpi-stream --source-dir ./data --from 2026-04-20T00 --to 2026-04-27T00 --out-dir ./out';
 
+/** The flags that take a text value, by their CliArgs key: none may be empty (`--out-dir` with no folder). */
+const STRING_FLAGS: ReadonlyArray<readonly [string, keyof CliArgs]> = [
+  ['--source-dir', 'sourceDir'], ['--source', 'source'], ['--datetime', 'datetime'], ['--now', 'now'], ['--from', 'from'], ['--to', 'to'],
+  ['--daily-backfill', 'dailyBackfill'], ['--out-dir', 'outDir'], ['--target', 'target'], ['--hub-url', 'hubUrl'], ['--token-file', 'tokenFile'],
+];
+
 /** Thrown by `check` for a bad flag combination; the CLI prints it with an example and exits 1. */
 export class UsageError extends Error {}
 
@@ -65,6 +86,12 @@ export function check(argv: CliArgs): true {
     throw new UsageError(`${message}\n${EXAMPLE}`);
   };
   const inputs = [argv.sourceDir !== undefined && '--source-dir', argv.stdin && '--stdin', argv.source !== undefined && '--source'].filter(Boolean);
+  for (const extra of argv._ ?? []) {
+    fail(`unexpected argument ${JSON.stringify(String(extra))}: kpi-stream takes only flags (a folder goes after --source-dir; - alone reads standard input)`);
+  }
+  for (const [flag, value] of STRING_FLAGS.map(([flag, key]) => [flag, argv[key]] as const)) {
+    if (value === '') fail(`option \`${flag}\` needs a value`);
+  }
   if (inputs.length > 1) fail(`give one input, not ${inputs.join(' and ')}`);
   const hourModes = [
     argv.datetime !== undefined && '--datetime',
@@ -74,7 +101,10 @@ export function check(argv: CliArgs): true {
   ].filter(Boolean);
   if (hourModes.length > 1) fail(`give one of --datetime, --hours, --from/--to, --daily-backfill; got ${hourModes.join(' and ')}`);
   if ((argv.from === undefined) !== (argv.to === undefined)) fail('--from and --to go together');
-  if (argv.now !== undefined && argv.hours === undefined) fail('--now only applies to --hours');
+  if (argv.now !== undefined && (argv.datetime !== undefined || argv.from !== undefined || argv.dailyBackfill !== undefined)) {
+    fail('--now pins the clock for --hours or the cron path (no hour flag); --datetime, --from/--to and --daily-backfill name their hours themselves');
+  }
+  if (argv.now !== undefined && argv.stdin && argv.hours === undefined) fail('--now with --stdin needs --hours (--stdin alone takes every hour the rows touch)');
   if (argv.hours !== undefined && (!Number.isInteger(argv.hours) || argv.hours < 1)) fail(`--hours must be an integer >= 1, got ${argv.hours}`);
   if (!Number.isInteger(argv.concurrency) || argv.concurrency < 1) fail(`--concurrency must be an integer >= 1, got ${argv.concurrency}`);
   if (argv.threads !== undefined && (!Number.isInteger(argv.threads) || argv.threads < 1)) fail(`--threads must be an integer >= 1, got ${argv.threads}`);
@@ -108,7 +138,9 @@ export function buildArgv(args: string[]): Argv {
     )
     .wrap(Math.min(110, process.stdout.columns || 100))
     .version(packageVersion())
+    .alias('V', 'version')
     .help()
+    .alias('h', 'help')
     .exitProcess(false);
 }
 

@@ -19,7 +19,7 @@ export const DEFAULT_CONCURRENCY = 8;
  * for one thread, `--help` or `--version`.
  */
 export function workersToStart(argv: readonly string[], cores: number): number {
-  if (argv.some(arg => arg === '--help' || arg === '-h' || arg === '--version')) return 0;
+  if (argv.some(arg => arg === '--help' || arg === '-h' || arg === '--version' || arg === '-V')) return 0;
   const threads = numberFlag(argv, '--threads') ?? cores;
   const workers = Math.min(threads, numberFlag(argv, '--concurrency') ?? DEFAULT_CONCURRENCY);
   return workers > 1 ? workers : 0;

@@ -1,6 +1,6 @@
 import {availableParallelism} from 'node:os';
 import {buildArgv, check, EXAMPLE, UsageError, type CliArgs} from './args.js';
-import {hourStart, folderBuckets, hourIndex, type BucketPlan} from '../buckets.js';
+import {bucketAt, hourStart, folderBuckets, hourIndex, type BucketPlan} from '../buckets.js';
 import {EXIT, exitCodeFor, KpiError} from '../errors.js';
 import {combinedCsv, outputFiles, runPipeline} from '../pipeline.js';
 import {Reporter} from '../report.js';
@@ -57,6 +57,8 @@ export async function run(args: string[], io: CliIo = processIo(), signal?: Abor
     if (helpShown) return EXIT.ok;
     if (parseError) throw new UsageError(`${usageMessage(parseError.message)}\n${EXAMPLE}\nRun kpi-stream --help for the options.`);
     format = parsed.logFormat;
+    // `-` is standard input, as for most tools that read files; any other positional is an error.
+    if (parsed._?.length === 1 && parsed._[0] === '-') Object.assign(parsed, {_: [], stdin: true});
     check(parsed);
     argv = parsed;
   } catch (error) {
@@ -104,6 +106,7 @@ interface Inputs {
 
 async function execute(argv: CliArgs, io: CliIo, reporter: Reporter, signal: AbortSignal | undefined, showProgress: (p: Progress | undefined) => void): Promise<number> {
   const plan = planBuckets(argv, io.now());
+  reporter.hours = hoursLabel(plan);
   const fromHub = argv.sourceDir === undefined && !argv.stdin;
   const toHub = argv.target !== undefined || fromHub;
   // Resolve the token before any I/O: a Hub run without one stops here, as the reference does.
@@ -166,6 +169,15 @@ async function execute(argv: CliArgs, io: CliIo, reporter: Reporter, signal: Abo
   return EXIT.ok;
 }
 
+/** The hours of a run as the summary names them. */
+export function hoursLabel(plan: BucketPlan): string {
+  if (plan.kind === 'daily') return `${plan.day} (daily)`;
+  if (plan.kind === 'touched') return 'every hour the rows touch';
+  const first = bucketAt(plan, plan.indices[0]!).key;
+  if (plan.indices.length === 1) return first;
+  return `${first} .. ${bucketAt(plan, plan.indices[plan.indices.length - 1]!).key} (${plan.indices.length} hours)`;
+}
+
 /** The commit message names the buckets: one, or the first and last of a range. */
 export function commitMessage(keys: readonly string[]): string {
   if (keys.length === 1) return `KPIs for ${keys[0]}`;
@@ -174,6 +186,8 @@ export function commitMessage(keys: readonly string[]): string {
 
 async function openInputs(argv: CliArgs, io: CliIo, plan: BucketPlan, reporter: Reporter, hub?: HubOptions): Promise<Inputs> {
   if (argv.stdin) {
+    // Waiting on a terminal with no word looks like a hang.
+    if ((io.stdin as {isTTY?: boolean}).isTTY) reporter.info('reading session rows from standard input (end with Ctrl-D; or pipe them: cat sessions/*/*.jsonl | kpi-stream --stdin ...)');
     const requested = plan.kind === 'hourly' ? new Set(plan.indices) : null;
     return {inputs: stdinInputs(io.stdin), total: null, allowedFor: () => requested};
   }
@@ -236,6 +250,8 @@ export function planBuckets(argv: CliArgs, now: Date): BucketPlan {
 }
 
 function hourArg(flag: string, text: string): IsoDateTime {
+  // Python's fromisoformat takes a bare date as midnight; as a flag that silently means T00.
+  if (parseIsoDate(text)) throw optionError(flag, `an hour, not just a date: ${text}T00 for its first hour, or --from ${text}T00 --to <next day>T00 for the day`, text);
   const parsed = parseIsoDateTime(text);
   if (!parsed) throw optionError(flag, 'an ISO hour like 2026-04-24T14 (optionally with an offset)', text);
   return parsed;

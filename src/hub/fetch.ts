@@ -100,12 +100,26 @@ export function interrupted(): KpiError {
   return new KpiError('KPI_INTERRUPTED', 'interrupted: the Hub request was aborted');
 }
 
-/** A network error's code (`ECONNRESET`) or message, for retry info and error messages. */
+/** What the common network error codes mean, for a person reading the log. */
+const NETWORK_WORDS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ETIMEDOUT: 'connection timed out',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host lookup failed',
+  EPIPE: 'connection closed while sending',
+  UND_ERR_SOCKET: 'connection closed by the server',
+  UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
+  UND_ERR_HEADERS_TIMEOUT: 'no response headers in time',
+  UND_ERR_BODY_TIMEOUT: 'response body stalled',
+};
+
+/** A network error in words with its code (`connection reset (ECONNRESET)`), or its message. */
 export function networkReason(error: unknown): string {
   let e: unknown = error;
   for (let depth = 0; e instanceof Error && depth < 4; depth++) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (typeof code === 'string' && /^E[A-Z]+$|^UND_ERR/.test(code)) return code;
+    if (typeof code === 'string' && /^E[A-Z]+$|^UND_ERR/.test(code)) return NETWORK_WORDS[code] ? `${NETWORK_WORDS[code]} (${code})` : code;
     if (!e.cause) return e.message;
     e = e.cause;
   }

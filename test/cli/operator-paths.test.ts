@@ -100,3 +100,71 @@ describe('--out-dir that cannot be created', () => {
     expect(result.lines.filter(l => l.startsWith('error: '))).toEqual([`error: cannot create ${join(blocker, 'out')}: ${blocker} is not a folder`]);
   });
 });
+
+describe('arguments', () => {
+  it('a positional is an error (it used to be ignored: a Hub run with the default target)', async () => {
+    const result = await cli(['../data', '--datetime', '2026-04-24T14'], {env: {HF_TOKEN: 'hf_x'}});
+    expect(result.code).toBe(1);
+    expect(result.stderr.split('\n')[0]).toBe('error: unexpected argument "../data": kpi-stream takes only flags (a folder goes after --source-dir; - alone reads standard input)');
+  });
+
+  it('- reads standard input', async () => {
+    const row = '{"session_id": "s", "session_start_time": "2026-04-21T10:00:00", "events": "[{\\"timestamp\\": \\"2026-04-21T10:05:00\\", \\"event_type\\": \\"llm_call\\", \\"data\\": {}}]"}';
+    const dash = await cli(['-', '--stdout'], {stdin: row});
+    const stdin = await cli(['--stdin', '--stdout'], {stdin: row});
+    expect(dash.code).toBe(0);
+    expect(dash.stdout).toMatch(/^bucket,.*\n2026-04-21T10,1,/);
+    expect(dash.stdout).toBe(stdin.stdout);
+  });
+
+  it('-h and -V are --help and --version', async () => {
+    const help = await cli(['-h']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('--source-dir');
+    const version = await cli(['-V']);
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')).version);
+  });
+
+  it('--now alone pins the cron hour (the completed hour before it)', async () => {
+    const out = outDir();
+    const result = await cli(['--source-dir', week, '--now', '2026-04-21T11', '--out-dir', out], {now: '2030-01-01T00:00:00Z'});
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/Z kpi-stream 2026-04-21T10: /);
+  });
+
+  it.each([
+    [['--datetime', '2026-04-24'], 'error: option `--datetime` must be an hour, not just a date: 2026-04-24T00 for its first hour, or --from 2026-04-24T00 --to <next day>T00 for the day, got "2026-04-24"'],
+    [['--hours', 'abc'], 'error: option `--hours` must be a whole number >= 1, got "abc"'],
+    [['--concurrency', '0'], 'error: option `--concurrency` must be a whole number >= 1, got "0"'],
+    [['--out-dir'], 'error: option `--out-dir` needs a value'],
+    [['--hours'], 'error: option `--hours` needs a value: a whole number >= 1'],
+  ])('%j: exit 1, the value in its own words, one error prefix', async (flags, message) => {
+    const result = await cli(['--source-dir', week, '--stdout', ...flags]);
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines[0]).toBe(message);
+    expect(lines.slice(1).every(l => !l.startsWith('error') && !l.startsWith('kpi-stream:'))).toBe(true);
+  });
+});
+
+describe('smaller surprises', () => {
+  it('bin/kpi-stream in a clone that was never built says to run npm ci, not a module stack', () => {
+    const clone = join(scratch, 'unbuilt');
+    mkdirSync(join(clone, 'bin'), {recursive: true});
+    writeFileSync(join(clone, 'bin', 'kpi-stream'), readFileSync(CLI));
+    const result = spawnSync(process.execPath, [join(clone, 'bin', 'kpi-stream'), '--help'], {encoding: 'utf8', timeout: 20_000});
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(`error: kpi-stream is not built: run \`npm ci\` (or \`npm run build\`) in ${clone}/\n`);
+  });
+
+  it('the summary says "1 bucket" and counts invalid UTF-8 as one reason without a literal N', async () => {
+    const dir = join(scratch, 'utf8');
+    mkdirSync(join(dir, 'sessions', '2026-04-21'), {recursive: true});
+    // A timestamp in the hour, so the hour prefilter lets it through to the UTF-8 check.
+    writeFileSync(join(dir, 'sessions', '2026-04-21', 'bad.jsonl'), Buffer.concat([Buffer.from('{"t": "2026-04-21T10:01:00", "x": "'), Buffer.from([0xff]), Buffer.from('"}')]));
+    writeFileSync(join(dir, 'sessions', '2026-04-21', 'good.jsonl'), '{"session_id": "s", "session_start_time": "2026-04-21T10:00:00", "events": "[{\\"timestamp\\": \\"2026-04-21T10:05:00\\", \\"event_type\\": \\"llm_call\\", \\"data\\": {}}]"}');
+    const result = await cli(['--source-dir', dir, '--datetime', '2026-04-21T10', '--stdout']);
+    expect(result.lines.at(-1)).toMatch(/Z kpi-stream 2026-04-21T10: 2 files listed, 1 read, 1 skipped \(1 invalid UTF-8\); 1 session, 1 event, 0\.0 MB; 1 bucket written; 1 warning; /);
+  });
+});

@@ -232,8 +232,8 @@ describe('the summary', () => {
     const line = result.lines.at(-1)!;
     expect(line).toMatch(
       new RegExp(
-        `^kpi-stream: ${cleanDayFiles + 5} files listed, ${cleanDayFiles + 2} read, 3 skipped \\((1 empty first line, 2 row is not valid JSON|2 row is not valid JSON, 1 empty first line)\\); ` +
-          `${cleanDayFiles + 2} sessions, ${mixedEvents} events, \\d+\\.\\d MB; 1 buckets written; \\d+ warnings; \\d+\\.\\d\\d s$`,
+        `^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ kpi-stream 2026-04-21 \\(daily\\): ${cleanDayFiles + 5} files listed, ${cleanDayFiles + 2} read, 3 skipped \\((1 empty first line, 2 row is not valid JSON|2 row is not valid JSON, 1 empty first line)\\); ` +
+          `${cleanDayFiles + 2} sessions, ${mixedEvents} events, \\d+\\.\\d MB; 1 bucket written; \\d+ warnings; \\d+\\.\\d\\d s$`,
       ),
     );
     expect(result.stdout).toBe('');
@@ -283,7 +283,7 @@ describe('--quiet', () => {
     const result = await cli(local(mixedDir, ...DAILY, '--out-dir', outDir(), '--quiet'));
     expect(result.code).toBe(0);
     expect(result.lines).toHaveLength(1);
-    expect(result.lines[0]).toMatch(/^kpi-stream: \d+ files listed/);
+    expect(result.lines[0]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ kpi-stream [^:]+: \d+ files listed/);
     expect(result.raw).toBe('');
   });
 
@@ -291,7 +291,7 @@ describe('--quiet', () => {
     const {dir, name} = withUnreadableFile();
     const result = await cli(local(dir, ...DAILY, '--out-dir', outDir(), '--quiet', '--verbose'));
     expect(result.code).toBe(2);
-    expect(result.lines.filter(l => !l.startsWith('error: '))).toEqual([expect.stringMatching(/^kpi-stream: \d+ files listed/)]);
+    expect(result.lines.filter(l => !l.startsWith('error: '))).toEqual([expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ kpi-stream [^:]+: \d+ files listed/)]);
     expect(result.stderr).toContain(name);
   });
 
@@ -335,11 +335,11 @@ describe('the progress line', () => {
     expect(frames.length).toBeGreaterThan(0);
     expect(frames[0]).toMatch(/^\[[#.]+\] \d+\/8 files \| \d+\.\d MB \| [\d,]+ events\/s \| \d+\.\d s/);
     expect(result.raw.endsWith(ERASE), 'erased at the end').toBe(true);
-    expect(result.stderr.lastIndexOf(ERASE)).toBeLessThan(result.stderr.indexOf('kpi-stream: 8 files listed'));
+    expect(result.stderr.lastIndexOf(ERASE)).toBeLessThan(result.stderr.indexOf(': 8 files listed'));
     expect(result.stdout.startsWith('bucket,')).toBe(true);
     expect(result.stdout).not.toContain('\r');
     expect(result.stdout).not.toContain('files |');
-    expect(screen(result.stderr).filter(Boolean)).toEqual([expect.stringMatching(/^kpi-stream: 8 files listed/)]);
+    expect(screen(result.stderr).filter(Boolean)).toEqual([expect.stringMatching(/Z kpi-stream [^:]+: 8 files listed/)]);
   });
 
   it.each([
@@ -490,7 +490,7 @@ describe('safe paths', () => {
     writeFileSync(join(dir, 'sessions', DAY, 'x\nerror: all good\x1b[2J.jsonl'), 'not json');
     const result = await cli(local(dir, ...DAILY, '--out-dir', outDir()));
     expect(result.code).toBe(0);
-    expect(result.lines).toEqual([`warn: sessions/${DAY}/x\\nerror: all good\\x1b[2J.jsonl: skipped: row is not valid JSON: Expecting value (char 0)`, expect.stringMatching(/^kpi-stream: 1 files listed/)]);
+    expect(result.lines).toEqual([`warn: sessions/${DAY}/x\\nerror: all good\\x1b[2J.jsonl: skipped: row is not valid JSON: Expecting value (char 0)`, expect.stringMatching(/Z kpi-stream [^:]+: 1 file listed/)]);
     for (const line of result.lines) expect(line).not.toMatch(/[\x00-\x1f]/);
   });
 
@@ -552,7 +552,7 @@ describe('Hub runs that fail: what they say, and never the token', () => {
   it('a Hub that is not there (wrong endpoint): exit 2 naming the folder, dataset and the network error', async () => {
     const result = await cli(hubDaily, {env: env(await closedPort())});
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`cannot list sessions/${DAY}/ in dataset ${SOURCE}: ECONNREFUSED (after 1 retry)`);
+    expect(result.stderr).toContain(`cannot list sessions/${DAY}/ in dataset ${SOURCE}: connection refused (ECONNREFUSED) (after 1 retry)`);
   });
 
   it('Hub failures say where and what to do: the endpoint for a refused connection, the token for a 401', async () => {

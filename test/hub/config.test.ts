@@ -158,6 +158,6 @@ describe('hubFetch', () => {
     const options = {...hubOptions(hub, {retries: 2}), hubUrl: url};
     const error = await thrown(() => hubFetch(options)(`${url}/api/datasets/a/b`));
     expect(error).toBeInstanceOf(TypeError);
-    expect(options.retried.map(r => r.reason)).toEqual(['ECONNREFUSED', 'ECONNREFUSED']);
+    expect(options.retried.map(r => r.reason)).toEqual(['connection refused (ECONNREFUSED)', 'connection refused (ECONNREFUSED)']);
   });
 });
