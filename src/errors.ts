@@ -2,6 +2,8 @@
 export type KpiErrorCode =
   | 'KPI_OPTION_INVALID'
   | 'KPI_CONFIG_MISSING'
+  /** The Hub refused the token (401/403): a configuration error, exit 1. */
+  | 'KPI_AUTH_REFUSED'
   | 'KPI_INPUT_UNREADABLE'
   | 'KPI_INPUT_INVALID'
   | 'KPI_UPLOAD_FAILED'

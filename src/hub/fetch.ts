@@ -148,7 +148,9 @@ export function hubError(code: KpiErrorCode, what: string, error: unknown, hub: 
   const why = status !== undefined ? `HTTP ${status}: ${(error as Error).message}` : networkReason(error);
   const retried = status === undefined ? error instanceof TypeError : isRetryable(status);
   const tries = retried ? ` ${afterRetries(hub.retries)}` : '';
-  return new KpiError(code, redact(`${what}: ${why}${tries}${hint(status, hub)}`, hub.token), {...context, ...(status !== undefined && {status})});
+  // A refused token is configuration, not a passing failure: running again cannot help (exit 1).
+  const refused = status === 401 || status === 403;
+  return new KpiError(refused ? 'KPI_AUTH_REFUSED' : code, redact(`${what}: ${why}${tries}${hint(status, hub)}`, hub.token), {...context, ...(status !== undefined && {status})});
 }
 
 /** What a person can do about a failure: where the Hub was, or which token was refused. */

@@ -436,10 +436,10 @@ process.on = function (type, listener) {
     expect(result.stdout).toBe('');
   });
 
-  it('SIGTERM with worker threads and JSON logs: the same, every line JSON', async () => {
+  it('SIGTERM with worker threads and JSON logs: exit 143, the same otherwise, every line JSON', async () => {
     // Worker threads: closing the pool rejects the reads still queued (see src/cli/main.ts).
     const result = await interrupted('SIGTERM', ['--threads', '2', '--concurrency', '16', '--log-format', 'json']);
-    expect(result.code, result.stderr).toBe(130);
+    expect(result.code, result.stderr).toBe(143);
     // The run stops within the 1.5 s grace period; the bound is loose because a shared CI
     // machine can stall a process for a second (this is a hang check, not a benchmark).
     expect(result.ms).toBeLessThan(STOP_BOUND_MS);
@@ -565,10 +565,10 @@ describe('Hub runs that fail: what they say, and never the token', () => {
     expect(denied.stderr).toMatch(/token/i);
   });
 
-  it('a token the Hub refuses (401): exit 2 with the status, nothing committed', async () => {
+  it('a token the Hub refuses (401): exit 1 (configuration, not "run again") with the status, nothing committed', async () => {
     const hub = await start(new Map(), 'hf_OTHERtoken');
     const result = await cli(['--daily-backfill', DAY, '--retries', '1'], {env: env(hub)});
-    expect(result.code).toBe(2);
+    expect(result.code).toBe(1);
     expect(result.stderr).toContain('401');
     expect(result.stderr).toContain(SOURCE);
     expect(hub.commits).toHaveLength(0);
@@ -635,7 +635,7 @@ describe('Hub runs that fail: what they say, and never the token', () => {
     expect(failing.code, failing.stderr).toBe(2);
     const refused = await runChild([...hubDaily, '--log-format', 'json', '--verbose'], {...base, ...env(hub, 'hf_SECRETwrong')});
     printed.push(refused.stdout, refused.stderr);
-    expect(refused.code).toBe(2);
+    expect(refused.code).toBe(1);
   });
 
   it('a succeeding verbose dry run, for the scan', async () => {

@@ -430,10 +430,10 @@ describe('kpi-stream when it cannot finish', () => {
     expect(hub.requests).toHaveLength(0);
   });
 
-  it('a token the Hub refuses: exit 2, nothing committed', async () => {
+  it('a token the Hub refuses: exit 1 (configuration), nothing committed', async () => {
     const hub = await startHub();
     const result = await cli(week('--verbose'), hubEnv(hub, WRONG_TOKEN));
-    expect(result.code, result.stderr).toBe(2);
+    expect(result.code, result.stderr).toBe(1);
     expect(result.stderr).toContain('401');
     expect(hub.commits).toHaveLength(0);
   });
