@@ -8,6 +8,7 @@ export type KpiErrorCode =
   | 'KPI_INPUT_INVALID'
   | 'KPI_UPLOAD_FAILED'
   | 'KPI_OUTPUT_FAILED'
+  | 'KPI_LOCKED'
   | 'KPI_INTERRUPTED';
 
 /** A fatal error with a stable code and the context a person needs to act on it. */
@@ -23,7 +24,7 @@ export class KpiError extends Error {
 }
 
 /** Exit codes, documented in --help and the README (one table). */
-export const EXIT = {ok: 0, usage: 1, input: 2, upload: 3, output: 4, interrupted: 130, terminated: 143} as const;
+export const EXIT = {ok: 0, usage: 1, input: 2, upload: 3, output: 4, locked: 5, interrupted: 130, terminated: 143} as const;
 
 export function exitCodeFor(error: unknown): number {
   if (!(error instanceof KpiError)) return EXIT.usage;
@@ -35,6 +36,8 @@ export function exitCodeFor(error: unknown): number {
       return EXIT.upload;
     case 'KPI_OUTPUT_FAILED':
       return EXIT.output;
+    case 'KPI_LOCKED':
+      return EXIT.locked;
     case 'KPI_INTERRUPTED':
       return EXIT.interrupted;
     default:

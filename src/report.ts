@@ -83,14 +83,15 @@ export class Reporter {
    * The one-line end-of-run summary (always printed, even with --quiet, unless nothing ran). It
    * starts with the UTC time and the hours, so a log of hourly runs reads as a table.
    */
-  summary(extra: Record<string, unknown> = {}): void {
+  summary(extra: Record<string, unknown> = {}, text?: string): void {
     const c = this.counts;
     const elapsed = (Date.now() - this.started) / 1000;
     const time = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     const fields = {time, hours: this.hours, ...c, warnings: this.warningCount, warningsByCode: Object.fromEntries(this.warningsByCode), skippedByReason: Object.fromEntries(this.skippedByReason), elapsedS: elapsed, ...extra};
     const skipped = c.filesSkipped ? ` (${[...this.skippedByReason].map(([r, n]) => `${n} ${r}`).join(', ')})` : '';
     const failed = c.filesFailed ? `, ${c.filesFailed} could not be read` : '';
-    const tail = Object.entries(extra).map(([k, v]) => `, ${k} ${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`).join('');
+    // `text` says in words what the fields of `extra` hold (a commit), for the text format.
+    const tail = text !== undefined ? `; ${text}` : Object.entries(extra).map(([k, v]) => `, ${k} ${String(v)}`).join('');
     this.log(
       'summary',
       `${time} kpi-stream${this.hours ? ` ${this.hours}` : ''}: ${plural(c.filesListed, 'file')} listed, ${c.filesRead} read, ${c.filesSkipped} skipped${skipped}${failed}; ` +

@@ -17,7 +17,7 @@ export interface SessionInput {
 export type InputRef =
   | {kind: 'local'; dir: string; path: string}
   | {kind: 'bytes'; bytes: Uint8Array}
-  | {kind: 'hub'; repo: string; path: string; size?: number; hubUrl: string; token: string; retries: number};
+  | {kind: 'hub'; repo: string; path: string; size?: number; hubUrl: string; token: string; retries: number; retryUntil?: number};
 
 /** One output CSV: an hour window, or a whole day folder (the daily backfill). */
 export interface Bucket {

@@ -3,6 +3,9 @@ import yargs, {type Argv} from 'yargs';
 import {CATALOG} from '../metrics/catalog.js';
 import {DEFAULT_CONCURRENCY} from './early.js';
 
+/** `--timeout` unless given: 50 minutes, so a run started at :05 stops retrying before the next one starts. */
+export const DEFAULT_TIMEOUT_S = 3000;
+
 /**
  * A whole-number flag's value, or a usage error in its own words (`--hours abc` is not "NaN").
  * No yargs `type`: a number type would turn "abc" into NaN before this sees it.
@@ -34,6 +37,7 @@ export const OPTIONS = {
   'hub-url': {type: 'string', group: 'Hub:', describe: 'Hub endpoint (default: $HF_ENDPOINT or https://huggingface.co)'},
   'token-file': {type: 'string', group: 'Hub:', describe: 'Read the Hub token from this file instead of the environment'},
   retries: {coerce: wholeNumber('--retries', 0), group: 'Hub:', default: 5, describe: 'Retries per Hub request (429 honours Retry-After; 5xx, resets, cut bodies back off)'},
+  timeout: {coerce: wholeNumber('--timeout', 1), group: 'Hub:', default: DEFAULT_TIMEOUT_S, describe: 'Seconds after the start past which no Hub request is retried (a 429 can ask for minutes): an hourly job never runs into the next'},
   concurrency: {coerce: wholeNumber('--concurrency', 1), default: DEFAULT_CONCURRENCY, describe: 'Session files read at once'},
   threads: {coerce: wholeNumber('--threads', 1), describe: 'Worker threads that parse sessions; 1 parses on the main thread [default: the number of cores]'},
   strict: {type: 'boolean', describe: 'Exit 2 when any file is skipped as invalid'},
@@ -61,6 +65,8 @@ export interface CliArgs {
   hubUrl?: string;
   tokenFile?: string;
   retries: number;
+  /** Seconds; see OPTIONS.timeout. */
+  timeout?: number;
   concurrency: number;
   threads?: number;
   strict?: boolean;

@@ -1,10 +1,11 @@
 import {availableParallelism} from 'node:os';
-import {buildArgv, check, EXAMPLE, UsageError, type CliArgs} from './args.js';
+import {buildArgv, check, DEFAULT_TIMEOUT_S, EXAMPLE, UsageError, type CliArgs} from './args.js';
 import {bucketAt, hourStart, folderBuckets, hourIndex, type BucketPlan} from '../buckets.js';
 import {EXIT, exitCodeFor, KpiError} from '../errors.js';
-import {combinedCsv, outputFiles, runPipeline} from '../pipeline.js';
-import {Reporter} from '../report.js';
-import {writeLocalFiles} from '../sinks/local-dir.js';
+import {combinedCsv, outputFiles, runPipeline, type BucketRow} from '../pipeline.js';
+import {plural, Reporter} from '../report.js';
+import {makeDirs, writeLocalFiles, type OutputFile} from '../sinks/local-dir.js';
+import {acquireLock, outDirLockPath, targetLockPath, type RunLock} from '../lock.js';
 import {listLocalFiles} from '../sources/local-files.js';
 import {stdinRows} from '../sources/stdin-rows.js';
 import {formatDate, parseIsoDate, parseIsoDateTime, type IsoDateTime} from '../time/iso.js';
@@ -105,13 +106,49 @@ interface Inputs {
 }
 
 async function execute(argv: CliArgs, io: CliIo, reporter: Reporter, signal: AbortSignal | undefined, showProgress: (p: Progress | undefined) => void): Promise<number> {
+  const locks = await takeLocks(argv, io.env);
+  try {
+    return await executeLocked(argv, io, reporter, signal, showProgress);
+  } finally {
+    for (const lock of locks) await lock.release();
+  }
+}
+
+/**
+ * Two runs writing the same --out-dir or committing to the same target on this machine would
+ * overlap (a backfill by hand while the hourly job runs): the second stops at once (exit 5). A dry
+ * run writes nothing, so it takes no lock. The out-dir is created here, so a folder that cannot be
+ * created fails before any input is read.
+ */
+async function takeLocks(argv: CliArgs, env: NodeJS.ProcessEnv): Promise<RunLock[]> {
+  if (argv.dryRun) return [];
+  const locks: RunLock[] = [];
+  try {
+    if (argv.outDir !== undefined) {
+      await makeDirs(argv.outDir);
+      locks.push(await acquireLock(outDirLockPath(argv.outDir), `--out-dir ${argv.outDir}`));
+    }
+    const toHub = argv.target !== undefined || (argv.sourceDir === undefined && !argv.stdin);
+    if (toHub) {
+      const target = argv.target ?? DEFAULT_TARGET;
+      locks.push(await acquireLock(targetLockPath(resolveHubUrl(argv.hubUrl, env), target), `dataset ${target}`));
+    }
+    return locks;
+  } catch (error) {
+    for (const lock of locks) await lock.release();
+    throw error;
+  }
+}
+
+async function executeLocked(argv: CliArgs, io: CliIo, reporter: Reporter, signal: AbortSignal | undefined, showProgress: (p: Progress | undefined) => void): Promise<number> {
   const plan = planBuckets(argv, io.now());
   reporter.hours = hoursLabel(plan);
   const fromHub = argv.sourceDir === undefined && !argv.stdin;
   const toHub = argv.target !== undefined || fromHub;
   // Resolve the token before any I/O: a Hub run without one stops here, as the reference does.
   const onRetry = (info: RetryInfo) => reporter.info(retryLine(info), {code: 'hub_retry', ...info});
-  const hub = fromHub || toHub ? {hubUrl: resolveHubUrl(argv.hubUrl, io.env), token: await resolveToken(io.env, argv.tokenFile), retries: argv.retries, signal, onRetry} : undefined;
+  const retryUntil = Date.now() + (argv.timeout ?? DEFAULT_TIMEOUT_S) * 1000;
+  const hub = fromHub || toHub ? {hubUrl: resolveHubUrl(argv.hubUrl, io.env), token: await resolveToken(io.env, argv.tokenFile), retries: argv.retries, retryUntil, signal, onRetry} : undefined;
   const source = await openInputs(argv, io, plan, reporter, hub);
   const progress = io.stderrIsTTY && !argv.quiet && argv.logFormat === 'text' ? createProgress({write: io.stderrRaw}) : undefined;
   showProgress(progress);
@@ -146,22 +183,10 @@ async function execute(argv: CliArgs, io: CliIo, reporter: Reporter, signal: Abo
     const written = await writeLocalFiles(argv.outDir, files);
     for (const path of written) reporter.verbose(`wrote ${path}`);
   }
-  let committed = '';
-  if (toHub && hub) {
-    const target = argv.target ?? DEFAULT_TARGET;
-    const message = commitMessage(result.rows.map(r => r.bucket.key));
-    if (argv.dryRun) {
-      reporter.info(`dry run: would commit ${files.length} file(s) to dataset ${target} with message "${message}":`);
-      for (const f of files) reporter.info(`  ${f.path} (${Buffer.byteLength(f.content)} bytes)`);
-    } else if (files.length) {
-      const {commitFiles} = await import('../sinks/hub-upload.js'); // the Hub client loads only when used
-      const {commitOid} = await commitFiles(target, files, message, hub);
-      committed = `${files.length} file(s) in 1 commit to ${target}${commitOid ? ` (${commitOid.slice(0, 12)})` : ''}`;
-    } else {
-      reporter.info(`no session in the requested hours: nothing to commit to ${target}`);
-    }
-  }
-  reporter.summary(committed ? {committed} : {});
+  let commit: HubCommit | undefined;
+  if (toHub && hub) commit = await publishToHub(argv.target ?? DEFAULT_TARGET, result.rows, files, hub, reporter, argv.dryRun === true);
+  if (commit) reporter.summary({commit}, commitText(commit));
+  else reporter.summary();
   if (argv.strict && reporter.counts.filesSkipped > 0) {
     reporter.error(`with --strict, a skipped file fails the run: ${reporter.counts.filesSkipped} file(s) were skipped as invalid`);
     return EXIT.input;
@@ -176,6 +201,53 @@ export function hoursLabel(plan: BucketPlan): string {
   const first = bucketAt(plan, plan.indices[0]!).key;
   if (plan.indices.length === 1) return first;
   return `${first} .. ${bucketAt(plan, plan.indices[plan.indices.length - 1]!).key} (${plan.indices.length} hours)`;
+}
+
+/** What a Hub run did with its files: committed (with the commit id), or found unchanged. */
+interface HubCommit {
+  repo: string;
+  /** The new commit's id; absent when nothing was committed. */
+  commitId?: string;
+  /** Paths committed (or, in a dry run, that would be). */
+  files: string[];
+  /** Paths whose bytes the target already holds: left out of the commit. */
+  unchanged: string[];
+  dryRun?: boolean;
+}
+
+/**
+ * Commits the files the target does not already hold, in one commit; says so when there is
+ * nothing to commit. A dry run compares and lists, and commits nothing.
+ */
+async function publishToHub(target: string, rows: readonly BucketRow[], files: readonly OutputFile[], hub: HubOptions, reporter: Reporter, dryRun: boolean): Promise<HubCommit> {
+  if (files.length === 0) {
+    reporter.info(`no session in the requested hours: nothing to commit to ${target}`);
+    return {repo: target, files: [], unchanged: [], ...(dryRun && {dryRun})};
+  }
+  // The Hub client loads only when used.
+  const [{commitFiles}, {unchangedPaths}] = await Promise.all([import('../sinks/hub-upload.js'), import('../sinks/hub-unchanged.js')]);
+  const same = await unchangedPaths(target, files, hub);
+  const changed = files.filter(f => !same.has(f.path));
+  const outcome: HubCommit = {repo: target, files: changed.map(f => f.path), unchanged: files.filter(f => same.has(f.path)).map(f => f.path), ...(dryRun && {dryRun})};
+  const message = commitMessage(rows.filter(r => !same.has(r.bucket.path)).map(r => r.bucket.key));
+  if (changed.length === 0) {
+    reporter.info(`all ${plural(files.length, 'file')} unchanged in dataset ${target}: nothing to commit`, {code: 'hub_unchanged', repo: target, unchanged: outcome.unchanged.length});
+  } else if (dryRun) {
+    reporter.info(`dry run: would commit ${plural(changed.length, 'file')} to dataset ${target} with message "${message}" (${same.size} unchanged):`);
+    for (const f of changed) reporter.info(`  ${f.path} (${Buffer.byteLength(f.content)} bytes)`);
+  } else {
+    const {commitOid} = await commitFiles(target, changed, message, hub);
+    outcome.commitId = commitOid;
+  }
+  return outcome;
+}
+
+/** A commit in words, for the summary line. */
+function commitText(c: HubCommit): string {
+  const unchanged = c.unchanged.length ? `, ${c.unchanged.length} unchanged` : '';
+  if (c.dryRun) return `dry run: would commit ${plural(c.files.length, 'file')} to ${c.repo}${unchanged}`;
+  if (c.commitId === undefined) return `nothing committed to ${c.repo}${unchanged}`;
+  return `committed ${plural(c.files.length, 'file')} to ${c.repo} in 1 commit (${c.commitId.slice(0, 12)})${unchanged}`;
 }
 
 /** The commit message names the buckets: one, or the first and last of a range. */
@@ -202,7 +274,7 @@ async function openInputs(argv: CliArgs, io: CliIo, plan: BucketPlan, reporter: 
     const repo = argv.source ?? DEFAULT_SOURCE;
     const {listHubFiles} = await import('../sources/hub-files.js'); // the Hub client loads only when used
     const listed = await listHubFiles(repo, days, {...hub!, warn: w => reporter.warn(w)});
-    refs = listed.map(f => ({...f, ref: {kind: 'hub', repo, path: f.path, size: f.size, hubUrl: hub!.hubUrl, token: hub!.token, retries: hub!.retries}}));
+    refs = listed.map(f => ({...f, ref: {kind: 'hub', repo, path: f.path, size: f.size, hubUrl: hub!.hubUrl, token: hub!.token, retries: hub!.retries, retryUntil: hub!.retryUntil}}));
   }
   reporter.verbose(`${refs.length} session files in ${days.length} day folder(s): ${days.join(', ')}`);
   return {

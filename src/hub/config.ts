@@ -34,6 +34,8 @@ export interface HubOptions {
   token: string;
   /** Retries per request (and per download for cut bodies); 0 means one try. */
   retries: number;
+  /** Epoch ms after which no retry is begun (`--timeout`); no bound when absent. */
+  retryUntil?: number;
   /** The fetch under the retries; tests pass their own. Default: global fetch. */
   fetch?: typeof fetch;
   /** Aborts requests and waits promptly; the operation then fails with KPI_INTERRUPTED. */

@@ -30,11 +30,14 @@ export function hubFetch(hub: HubOptions, {wholeBody = false}: {wholeBody?: bool
         response = await base(input, {...init, headers, signal: signals.length ? AbortSignal.any(signals) : undefined});
       } catch (error) {
         if (hub.signal?.aborted) throw interrupted();
-        if (init?.signal?.aborted || attempt >= hub.retries || !replayable) throw error;
-        await pause(hub, {url, attempt: attempt + 1, waitMs: backoffMs(hub, attempt + 1), reason: networkReason(error)});
+        const waitMs = backoffMs(hub, attempt + 1);
+        if (init?.signal?.aborted || !mayRetry(hub, attempt, waitMs) || !replayable) throw error;
+        await pause(hub, {url, attempt: attempt + 1, waitMs, reason: networkReason(error)});
         continue;
       }
-      if (!isRetryable(response.status) || attempt >= hub.retries || !replayable) {
+      const retryAfter = retryAfterMs(response.headers.get('retry-after'));
+      const waitMs = retryAfter ?? backoffMs(hub, attempt + 1);
+      if (!isRetryable(response.status) || !mayRetry(hub, attempt, waitMs) || !replayable) {
         if (!wholeBody) return response;
         // Small answers (listing pages, and the 404 of a day without sessions) are read here,
         // so a body cut mid-way is asked again.
@@ -43,16 +46,24 @@ export function hubFetch(hub: HubOptions, {wholeBody = false}: {wholeBody?: bool
           return new Response(body, {status: response.status, statusText: response.statusText, headers: response.headers});
         } catch (error) {
           if (hub.signal?.aborted) throw interrupted();
-          if (attempt >= hub.retries) throw error;
+          if (!mayRetry(hub, attempt, backoffMs(hub, attempt + 1))) throw error;
           await pause(hub, {url, attempt: attempt + 1, waitMs: backoffMs(hub, attempt + 1), reason: `body cut: ${networkReason(error)}`});
           continue;
         }
       }
-      const retryAfter = retryAfterMs(response.headers.get('retry-after'));
       await response.body?.cancel().catch(() => undefined);
-      await pause(hub, {url, attempt: attempt + 1, status: response.status, waitMs: retryAfter ?? backoffMs(hub, attempt + 1), reason: `HTTP ${response.status}`});
+      await pause(hub, {url, attempt: attempt + 1, status: response.status, waitMs, reason: `HTTP ${response.status}`});
     }
   };
+}
+
+/**
+ * Whether another try may follow try number `attempt` (0-based) after waiting `waitMs`: retries
+ * left, and the wait ends before `hub.retryUntil` (--timeout), so a Hub that keeps answering 429
+ * cannot stall a run past its bound.
+ */
+export function mayRetry(hub: HubOptions, attempt: number, waitMs: number): boolean {
+  return attempt < hub.retries && (hub.retryUntil === undefined || Date.now() + waitMs <= hub.retryUntil);
 }
 
 async function pause(hub: HubOptions, info: {url: string; attempt: number; status?: number; waitMs: number; reason: string}): Promise<void> {

@@ -5,13 +5,15 @@
  */
 
 import {spawnSync} from 'node:child_process';
-import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {Readable} from 'node:stream';
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {run, type CliIo} from '../../src/cli/run.js';
 import {generateCorpus} from '../../src/dev/corpus.js';
+import {acquireLock, targetLockPath} from '../../src/lock.js';
+import {startHubServer, type HubServer} from '../support/hub-server.js';
 import {CLI, readTree} from '../support/oracle.js';
 
 interface Ran {
@@ -166,5 +168,59 @@ describe('smaller surprises', () => {
     writeFileSync(join(dir, 'sessions', '2026-04-21', 'good.jsonl'), '{"session_id": "s", "session_start_time": "2026-04-21T10:00:00", "events": "[{\\"timestamp\\": \\"2026-04-21T10:05:00\\", \\"event_type\\": \\"llm_call\\", \\"data\\": {}}]"}');
     const result = await cli(['--source-dir', dir, '--datetime', '2026-04-21T10', '--stdout']);
     expect(result.lines.at(-1)).toMatch(/Z kpi-stream 2026-04-21T10: 2 files listed, 1 read, 1 skipped \(1 invalid UTF-8\); 1 session, 1 event, 0\.0 MB; 1 bucket written; 1 warning; /);
+  });
+});
+
+describe('--timeout and the run lock', () => {
+  let hub: HubServer | undefined;
+  afterEach(async () => {
+    await hub?.close();
+    hub = undefined;
+  });
+  const HOUR = ['--from', '2026-04-21T00', '--to', '2026-04-22T00'];
+
+  it('a commit answered 429 with Retry-After: 30 stops retrying at --timeout 2: exit 3 in seconds, not minutes', async () => {
+    process.env.KPI_RETRY_BASE_MS = '1';
+    hub = await startHubServer({token: 'hf_op14', repos: {'acme/kpis': {files: new Map()}}});
+    hub.inject({match: 'preupload', times: Infinity, status: 429, retryAfter: 30});
+    const began = Date.now();
+    const result = await cli(['--source-dir', week, ...HOUR, '--target', 'acme/kpis', '--timeout', '2'], {env: {HF_TOKEN: 'hf_op14', HF_ENDPOINT: hub.url}});
+    expect(result.code).toBe(3);
+    expect(Date.now() - began).toBeLessThan(15_000);
+    expect(result.stderr).toMatch(/error: cannot commit \d+ files? to dataset acme\/kpis: HTTP 429/);
+    expect(hub.commits).toHaveLength(0);
+  }, 40_000);
+
+  it('a second run on the same --out-dir stops at once (exit 5) naming the run that holds it, and writes nothing', async () => {
+    const out = outDir();
+    mkdirSync(out, {recursive: true});
+    writeFileSync(join(out, '.kpi-stream.lock'), `${process.pid}\n2026-04-22T00:05:00.000Z\n`);
+    const result = await cli(['--source-dir', week, ...WEEK, '--out-dir', out]);
+    expect(result.code).toBe(5);
+    expect(result.lines[0]).toBe(`error: another kpi-stream run (pid ${process.pid}, since 2026-04-22T00:05:00.000Z) is writing --out-dir ${out}; this run stops without reading or writing anything. If no such run exists, remove ${join(out, '.kpi-stream.lock')}`);
+    expect(readdirSync(out)).toEqual(['.kpi-stream.lock']);
+  });
+
+  it('a lock left by a run that is gone is taken over, and removed at the end', async () => {
+    const out = outDir();
+    mkdirSync(out, {recursive: true});
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    writeFileSync(join(out, '.kpi-stream.lock'), `${gone}\n2026-04-22T00:05:00.000Z\n`);
+    const result = await cli(['--source-dir', week, ...WEEK, '--out-dir', out]);
+    expect(result.code).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['hourly']);
+  });
+
+  it('the same Hub target on this machine: the second run stops (exit 5) before any request', async () => {
+    hub = await startHubServer({token: 'hf_op14', repos: {'acme/kpis': {files: new Map()}}});
+    const lock = await acquireLock(targetLockPath(hub.url, 'acme/kpis'), 'dataset acme/kpis');
+    try {
+      const result = await cli(['--source-dir', week, ...HOUR, '--target', 'acme/kpis'], {env: {HF_TOKEN: 'hf_op14', HF_ENDPOINT: hub.url}});
+      expect(result.code).toBe(5);
+      expect(result.lines[0]).toMatch(/^error: another kpi-stream run \(pid \d+, since .*\) is writing dataset acme\/kpis;/);
+      expect(hub.requests).toHaveLength(0);
+    } finally {
+      await lock.release();
+    }
   });
 });

@@ -642,7 +642,7 @@ describe('Hub runs that fail: what they say, and never the token', () => {
     const hub = await start();
     const result = await cli([...hubDaily, '--verbose'], {env: env(hub)});
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toContain('dry run: would commit 1 file(s)');
+    expect(result.stderr).toContain('dry run: would commit 1 file to');
   });
 
   it('a token given as an argument: exit 1 saying to use HF_TOKEN or --token-file, the token not echoed', async () => {
