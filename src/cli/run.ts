@@ -1,4 +1,6 @@
+import {stat} from 'node:fs/promises';
 import {availableParallelism} from 'node:os';
+import {join} from 'node:path';
 import {buildArgv, check, DEFAULT_TIMEOUT_S, EXAMPLE, UsageError, type CliArgs} from './args.js';
 import {bucketAt, hourStart, folderBuckets, hourIndex, type BucketPlan} from '../buckets.js';
 import {EXIT, exitCodeFor, KpiError} from '../errors.js';
@@ -176,12 +178,20 @@ async function executeLocked(argv: CliArgs, io: CliIo, reporter: Reporter, signa
     return EXIT.input;
   }
   const files = outputFiles(result.rows);
-  const writesSomewhere = argv.outDir !== undefined || argv.stdout || (toHub && !argv.dryRun);
+  const writesSomewhere = (argv.outDir !== undefined || argv.stdout || toHub) && !argv.dryRun;
   if (writesSomewhere) reporter.counts.buckets = files.length;
-  if (argv.stdout) io.stdout(result.rows.length ? combinedCsv(result.rows) : '');
-  if (argv.outDir !== undefined) {
+  // The header even without a row: a consumer of the CSV always gets its columns.
+  if (argv.stdout) io.stdout(combinedCsv(result.rows));
+  if (argv.outDir !== undefined && argv.dryRun) {
+    // A dry run writes nothing anywhere: it says what it would write.
+    reporter.info(`dry run: would write ${plural(files.length, 'file')} under ${argv.outDir}${files.length ? ':' : ''}`);
+    for (const f of files) reporter.info(`  ${f.path} (${Buffer.byteLength(f.content)} bytes)`);
+  } else if (argv.outDir !== undefined) {
     const written = await writeLocalFiles(argv.outDir, files);
     for (const path of written) reporter.verbose(`wrote ${path}`);
+  }
+  if (argv.dryRun && !toHub && argv.outDir === undefined && !argv.stdout) {
+    reporter.info(`dry run: computed ${plural(files.length, 'bucket')}; give --out-dir, --stdout or --target to see what would be written`);
   }
   let commit: HubCommit | undefined;
   if (toHub && hub) commit = await publishToHub(argv.target ?? DEFAULT_TARGET, result.rows, files, hub, reporter, argv.dryRun === true);
@@ -261,22 +271,31 @@ async function openInputs(argv: CliArgs, io: CliIo, plan: BucketPlan, reporter: 
     // Waiting on a terminal with no word looks like a hang.
     if ((io.stdin as {isTTY?: boolean}).isTTY) reporter.info('reading session rows from standard input (end with Ctrl-D; or pipe them: cat sessions/*/*.jsonl | kpi-stream --stdin ...)');
     const requested = plan.kind === 'hourly' ? new Set(plan.indices) : null;
-    return {inputs: stdinInputs(io.stdin), total: null, allowedFor: () => requested};
+    return {inputs: stdinInputs(io.stdin, reporter), total: null, allowedFor: () => requested};
   }
   const byFolder = folderBuckets(plan);
   const allowedFor = (input: SessionInput) => byFolder.get(input.folder!) ?? new Set<number>();
   const days = [...byFolder.keys()];
   let refs: Array<{path: string; folder: string; ref: InputRef}>;
+  let where: string;
   if (argv.sourceDir !== undefined) {
     const dir = argv.sourceDir;
+    where = `--source-dir ${dir}`;
     refs = (await listLocalFiles(dir, days)).map(f => ({...f, ref: {kind: 'local', dir, path: f.path}}));
+    if (refs.length === 0 && !(await isFolder(join(dir, 'sessions')))) {
+      reporter.warn({code: 'no_input', file: dir, message: `has no sessions/ folder: give the folder that holds sessions/YYYY-MM-DD/*.jsonl (one level up or down?)`});
+    }
   } else {
     const repo = argv.source ?? DEFAULT_SOURCE;
+    where = `dataset ${repo}`;
     const {listHubFiles} = await import('../sources/hub-files.js'); // the Hub client loads only when used
     const listed = await listHubFiles(repo, days, {...hub!, warn: w => reporter.warn(w)});
     refs = listed.map(f => ({...f, ref: {kind: 'hub', repo, path: f.path, size: f.size, hubUrl: hub!.hubUrl, token: hub!.token, retries: hub!.retries, retryUntil: hub!.retryUntil}}));
   }
   reporter.verbose(`${refs.length} session files in ${days.length} day folder(s): ${days.join(', ')}`);
+  if (refs.length === 0) {
+    reporter.warn({code: 'no_input', file: where, message: `no session file in ${days.map(d => `sessions/${d}/`).join(', ')}: nothing to read for the requested hours`});
+  }
   return {
     inputs: (async function* () {
       for (const [seq, f] of refs.entries()) yield {seq, name: f.path, folder: f.folder, ref: f.ref};
@@ -286,12 +305,15 @@ async function openInputs(argv: CliArgs, io: CliIo, plan: BucketPlan, reporter: 
   };
 }
 
-async function* stdinInputs(stdin: NodeJS.ReadableStream): AsyncGenerator<SessionInput> {
+async function* stdinInputs(stdin: NodeJS.ReadableStream, reporter: Reporter): AsyncGenerator<SessionInput> {
   let seq = 0;
   for await (const row of stdinRows(stdin as never)) {
     yield {seq: seq++, name: row.name, folder: null, ref: {kind: 'bytes', bytes: row.bytes}};
   }
+  if (seq === 0) reporter.warn({code: 'no_input', file: 'stdin', message: 'held no session row'});
 }
+
+const isFolder = (path: string) => stat(path).then(s => s.isDirectory(), () => false);
 
 /** The buckets the flags ask for. */
 export function planBuckets(argv: CliArgs, now: Date): BucketPlan {

@@ -224,3 +224,44 @@ describe('--timeout and the run lock', () => {
     }
   });
 });
+
+describe('--dry-run writes nothing anywhere', () => {
+  it('a local source with --out-dir: no folder, no file; it lists what it would write', async () => {
+    const out = join(scratch, `dry-${dirs++}`);
+    const real = outDir();
+    expect((await cli(['--source-dir', week, ...WEEK, '--out-dir', real])).code).toBe(0);
+    const result = await cli(['--source-dir', week, ...WEEK, '--out-dir', out, '--dry-run']);
+    expect(result.code).toBe(0);
+    expect(existsSync(out)).toBe(false);
+    const tree = readTree(real);
+    expect(result.stderr).toContain(`dry run: would write ${tree.size} files under ${out}:`);
+    for (const [path, bytes] of tree) expect(result.stderr).toContain(`  ${path} (${bytes.length} bytes)`);
+    expect(result.lines.at(-1)).toMatch(/; 0 buckets written; /);
+  });
+
+  it('a local source and no output: computes and says so, exit 0', async () => {
+    const result = await cli(['--source-dir', week, ...WEEK, '--dry-run']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/dry run: computed \d+ buckets; give --out-dir, --stdout or --target/);
+  });
+});
+
+describe('empty inputs are warned, not silent', () => {
+  it('--source-dir one level too deep: a warning that there is no sessions/ folder', async () => {
+    const result = await cli(['--source-dir', join(week, 'sessions'), ...WEEK, '--stdout']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(`warn: ${join(week, 'sessions')}: has no sessions/ folder: give the folder that holds sessions/YYYY-MM-DD/*.jsonl (one level up or down?)`);
+  });
+
+  it('hours whose day folders do not exist: a warning naming them; --stdout still prints the header', async () => {
+    const result = await cli(['--source-dir', week, '--datetime', '2027-01-05T10', '--stdout']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(`warn: --source-dir ${week}: no session file in sessions/2027-01-04/, sessions/2027-01-05/: nothing to read for the requested hours`);
+    expect(result.stdout).toMatch(/^bucket,sessions,.*\n$/);
+  });
+
+  it('empty standard input: a warning', async () => {
+    const result = await cli(['--stdin', '--stdout'], {stdin: ''});
+    expect(result.stderr).toContain('warn: stdin: held no session row');
+  });
+});
