@@ -1,4 +1,5 @@
 import pLimit from 'p-limit';
+import type {AuditTrail} from './audit.js';
 import {bucketAt, type BucketPlan} from './buckets.js';
 import {KpiError} from './errors.js';
 import {inCanonicalOrder, KeyedAccumulator} from './metrics/accumulator.js';
@@ -29,6 +30,8 @@ export interface PipelineOptions {
   reader?: SessionReader;
   /** Retry reports and interrupt for Hub downloads. */
   hub?: DownloadHooks;
+  /** Told what became of each input (`--report`). */
+  audit?: AuditTrail;
 }
 
 /** One bucket's finished KPI row. */
@@ -62,6 +65,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   let filesDone = 0;
   const fold = inCanonicalOrder((result: SessionResult) => {
     reporter.counts.bytes += result.bytes;
+    options.audit?.input(result);
+    if (result.ruledOut) reporter.counts.filesRuledOut++;
     options.progress?.update({filesDone: ++filesDone, total: options.total ?? null, bytes: reporter.counts.bytes, events: reporter.counts.events});
     if (result.failed !== undefined) {
       reporter.counts.filesFailed++;

@@ -18,6 +18,8 @@ const SHOWN_PER_CODE = 5;
 export interface RunCounts {
   filesListed: number;
   filesRead: number;
+  /** Of those read: files the hour prefilter showed cannot reach a requested hour (not parsed, so not checked). */
+  filesRuledOut: number;
   filesSkipped: number;
   filesFailed: number;
   sessions: number;
@@ -31,7 +33,7 @@ export interface RunCounts {
  * counters, and prints log lines and the summary as text or JSON lines. Never prints to stdout.
  */
 export class Reporter {
-  readonly counts: RunCounts = {filesListed: 0, filesRead: 0, filesSkipped: 0, filesFailed: 0, sessions: 0, events: 0, bytes: 0, buckets: 0};
+  readonly counts: RunCounts = {filesListed: 0, filesRead: 0, filesRuledOut: 0, filesSkipped: 0, filesFailed: 0, sessions: 0, events: 0, bytes: 0, buckets: 0};
   readonly warningsByCode = new Map<string, number>();
   readonly skippedByReason = new Map<string, number>();
   private readonly started = Date.now();
@@ -90,11 +92,12 @@ export class Reporter {
     const fields = {time, hours: this.hours, ...c, warnings: this.warningCount, warningsByCode: Object.fromEntries(this.warningsByCode), skippedByReason: Object.fromEntries(this.skippedByReason), elapsedS: elapsed, ...extra};
     const skipped = c.filesSkipped ? ` (${[...this.skippedByReason].map(([r, n]) => `${n} ${r}`).join(', ')})` : '';
     const failed = c.filesFailed ? `, ${c.filesFailed} could not be read` : '';
+    const ruledOut = c.filesRuledOut ? ` (${c.filesRuledOut} of them ruled out by the hour prefilter, not parsed)` : '';
     // `text` says in words what the fields of `extra` hold (a commit), for the text format.
     const tail = text !== undefined ? `; ${text}` : Object.entries(extra).map(([k, v]) => `, ${k} ${String(v)}`).join('');
     this.log(
       'summary',
-      `${time} kpi-stream${this.hours ? ` ${this.hours}` : ''}: ${plural(c.filesListed, 'file')} listed, ${c.filesRead} read, ${c.filesSkipped} skipped${skipped}${failed}; ` +
+      `${time} kpi-stream${this.hours ? ` ${this.hours}` : ''}: ${plural(c.filesListed, 'file')} listed, ${c.filesRead} read${ruledOut}, ${c.filesSkipped} skipped${skipped}${failed}; ` +
         `${plural(c.sessions, 'session')}, ${plural(c.events, 'event')}, ${(c.bytes / 1e6).toFixed(1)} MB; ${plural(c.buckets, 'bucket')} written; ` +
         `${plural(this.warningCount, 'warning')}${tail}; ${elapsed.toFixed(2)} s`,
       fields,

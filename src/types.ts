@@ -99,6 +99,8 @@ export interface SessionResult {
   skipped?: string;
   /** Why the input could not be read at all (after retries): its buckets are incomplete. */
   failed?: string;
+  /** The hour prefilter showed it cannot reach a requested hour: read, not parsed. */
+  ruledOut?: boolean;
   contributions: SessionContribution[];
   warnings: InputWarning[];
 }

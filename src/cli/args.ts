@@ -33,6 +33,7 @@ export const OPTIONS = {
   'out-dir': {type: 'string', group: 'Output:', describe: 'Write DIR/hourly/YYYY-MM-DD/HH.csv (and DIR/daily/YYYY-MM-DD.csv), atomically'},
   stdout: {type: 'boolean', group: 'Output:', describe: 'Print one CSV: the header once, one line per bucket in time order'},
   target: {type: 'string', group: 'Output:', describe: 'Hub dataset to commit the CSVs to (the default output of a Hub run) [default: smolagents/ml-intern-kpis]'},
+  report: {type: 'string', group: 'Output:', describe: 'Write the audit trail to FILE: one JSON line per input (read, skipped, ruled out, failed) and per bucket (written, committed, unchanged)'},
   'dry-run': {type: 'boolean', group: 'Output:', describe: 'Compute everything and print what would be committed; upload nothing'},
   'hub-url': {type: 'string', group: 'Hub:', describe: 'Hub endpoint (default: $HF_ENDPOINT or https://huggingface.co)'},
   'token-file': {type: 'string', group: 'Hub:', describe: 'Read the Hub token from this file instead of the environment'},
@@ -62,6 +63,7 @@ export interface CliArgs {
   stdout?: boolean;
   target?: string;
   dryRun?: boolean;
+  report?: string;
   hubUrl?: string;
   tokenFile?: string;
   retries: number;
@@ -80,7 +82,7 @@ export const EXAMPLE = 'Example usage: kpi-stream --source-dir ./data --from 202
 /** The flags that take a text value, by their CliArgs key: none may be empty (`--out-dir` with no folder). */
 const STRING_FLAGS: ReadonlyArray<readonly [string, keyof CliArgs]> = [
   ['--source-dir', 'sourceDir'], ['--source', 'source'], ['--datetime', 'datetime'], ['--now', 'now'], ['--from', 'from'], ['--to', 'to'],
-  ['--daily-backfill', 'dailyBackfill'], ['--out-dir', 'outDir'], ['--target', 'target'], ['--hub-url', 'hubUrl'], ['--token-file', 'tokenFile'],
+  ['--daily-backfill', 'dailyBackfill'], ['--out-dir', 'outDir'], ['--target', 'target'], ['--hub-url', 'hubUrl'], ['--token-file', 'tokenFile'], ['--report', 'report'],
 ];
 
 /** Thrown by `check` for a bad flag combination; the CLI prints it with an example and exits 1. */

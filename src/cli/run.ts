@@ -7,6 +7,7 @@ import {EXIT, exitCodeFor, KpiError} from '../errors.js';
 import {combinedCsv, outputFiles, runPipeline, type BucketRow} from '../pipeline.js';
 import {plural, Reporter} from '../report.js';
 import {makeDirs, writeLocalFiles, type OutputFile} from '../sinks/local-dir.js';
+import {AuditTrail} from '../audit.js';
 import {acquireLock, outDirLockPath, targetLockPath, type RunLock} from '../lock.js';
 import {listLocalFiles} from '../sources/local-files.js';
 import {stdinRows} from '../sources/stdin-rows.js';
@@ -108,10 +109,17 @@ interface Inputs {
 }
 
 async function execute(argv: CliArgs, io: CliIo, reporter: Reporter, signal: AbortSignal | undefined, showProgress: (p: Progress | undefined) => void): Promise<number> {
+  const audit = argv.report !== undefined ? new AuditTrail(argv.report) : undefined;
   const locks = await takeLocks(argv, io.env);
+  let finished = false;
   try {
-    return await executeLocked(argv, io, reporter, signal, showProgress);
+    const code = await executeLocked(argv, io, reporter, signal, showProgress, audit);
+    finished = true;
+    await audit?.write(); // a report that cannot be written fails the run (exit 4)
+    return code;
   } finally {
+    // A run that failed still leaves its trail: which inputs were read and which failed.
+    if (!finished) await audit?.write().catch(error => reporter.error((error as Error).message));
     for (const lock of locks) await lock.release();
   }
 }
@@ -142,7 +150,7 @@ async function takeLocks(argv: CliArgs, env: NodeJS.ProcessEnv): Promise<RunLock
   }
 }
 
-async function executeLocked(argv: CliArgs, io: CliIo, reporter: Reporter, signal: AbortSignal | undefined, showProgress: (p: Progress | undefined) => void): Promise<number> {
+async function executeLocked(argv: CliArgs, io: CliIo, reporter: Reporter, signal: AbortSignal | undefined, showProgress: (p: Progress | undefined) => void, audit?: AuditTrail): Promise<number> {
   const plan = planBuckets(argv, io.now());
   reporter.hours = hoursLabel(plan);
   const fromHub = argv.sourceDir === undefined && !argv.stdin;
@@ -163,7 +171,7 @@ async function executeLocked(argv: CliArgs, io: CliIo, reporter: Reporter, signa
   const reader = pool?.read ?? (prefilter ? prefiltered() : undefined);
   let result;
   try {
-    result = await runPipeline({plan, ...source, concurrency: argv.concurrency, reporter, progress, signal, reader, hub: {onRetry, signal}});
+    result = await runPipeline({plan, ...source, concurrency: argv.concurrency, reporter, progress, signal, reader, hub: {onRetry, signal}, audit});
   } finally {
     progress?.done();
     showProgress(undefined);
@@ -195,6 +203,12 @@ async function executeLocked(argv: CliArgs, io: CliIo, reporter: Reporter, signa
   }
   let commit: HubCommit | undefined;
   if (toHub && hub) commit = await publishToHub(argv.target ?? DEFAULT_TARGET, result.rows, files, hub, reporter, argv.dryRun === true);
+  for (const row of result.rows) {
+    const file = row.bucket.path;
+    const committed = commit?.commitId !== undefined && commit.files.includes(file);
+    const written = argv.outDir !== undefined && !argv.dryRun;
+    audit?.bucket({bucket: row.bucket.key, file, rows: 1, sessions: Number(row.cells[1]), written, committed, unchanged: commit?.unchanged.includes(file) ?? false, ...(argv.dryRun && {dryRun: true})});
+  }
   if (commit) reporter.summary({commit}, commitText(commit));
   else reporter.summary();
   if (argv.strict && reporter.counts.filesSkipped > 0) {

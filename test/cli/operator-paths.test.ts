@@ -5,7 +5,7 @@
  */
 
 import {spawnSync} from 'node:child_process';
-import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {Readable} from 'node:stream';
@@ -15,6 +15,7 @@ import {generateCorpus} from '../../src/dev/corpus.js';
 import {acquireLock, targetLockPath} from '../../src/lock.js';
 import {startHubServer, type HubServer} from '../support/hub-server.js';
 import {CLI, readTree} from '../support/oracle.js';
+import {REPO} from '../support/python.js';
 
 interface Ran {
   code: number;
@@ -263,5 +264,81 @@ describe('empty inputs are warned, not silent', () => {
   it('empty standard input: a warning', async () => {
     const result = await cli(['--stdin', '--stdout'], {stdin: ''});
     expect(result.stderr).toContain('warn: stdin: held no session row');
+  });
+});
+
+describe('--report FILE: the audit trail', () => {
+  const records = (file: string) => readFileSync(file, 'utf8').trimEnd().split('\n').map(l => JSON.parse(l) as Record<string, unknown>);
+
+  it('one line per input (read, skipped with reason, ruled out by the hour prefilter) and per bucket (written)', async () => {
+    const dataset = join(REPO, 'fixtures', 'dataset');
+    const report = join(scratch, `report-${dirs++}.jsonl`);
+    const out = outDir();
+    const result = await cli(['--source-dir', dataset, '--datetime', '2026-04-21T14', '--out-dir', out, '--report', report]);
+    expect(result.code).toBe(0);
+    const lines = records(report);
+    const inputs = lines.filter(l => l.kind === 'input');
+    const buckets = lines.filter(l => l.kind === 'bucket');
+    const listed = Number(/(\d+) files listed/.exec(result.lines.at(-1)!)![1]);
+    expect(inputs).toHaveLength(listed);
+    const byStatus = (s: string) => inputs.filter(i => i.status === s);
+    expect(byStatus('read').length).toBeGreaterThan(0);
+    expect(byStatus('ruled-out').length).toBeGreaterThan(0);
+    expect(byStatus('read').length + byStatus('ruled-out').length + byStatus('skipped').length).toBe(listed);
+    for (const input of inputs) {
+      expect(input.path).toMatch(/^sessions\/2026-04-2[01]\//);
+      expect(typeof input.bytes).toBe('number');
+      expect(Array.isArray(input.warnings)).toBe(true);
+      if (input.status !== 'read') expect(input.reason).toEqual(expect.any(String));
+    }
+    expect(result.lines.at(-1)).toContain(`(${byStatus('ruled-out').length} of them ruled out by the hour prefilter, not parsed)`);
+    expect(buckets).toEqual([{kind: 'bucket', bucket: '2026-04-21T14', file: 'hourly/2026-04-21/14.csv', rows: 1, sessions: expect.any(Number), written: true, committed: false, unchanged: false}]);
+    expect(readTree(out).has('hourly/2026-04-21/14.csv')).toBe(true);
+  });
+
+  it('with --strict every file is parsed: skipped files carry their reason, none is ruled out', async () => {
+    const report = join(scratch, `report-${dirs++}.jsonl`);
+    await cli(['--source-dir', join(REPO, 'fixtures', 'dataset'), '--datetime', '2026-04-21T14', '--stdout', '--strict', '--report', report]);
+    const inputs = records(report).filter(l => l.kind === 'input');
+    expect(inputs.filter(i => i.status === 'ruled-out')).toHaveLength(0);
+    expect(inputs.find(i => String(i.path).includes('true-row'))).toMatchObject({status: 'skipped', reason: 'row is not a JSON object'});
+  });
+
+  it('an input that cannot be read: status failed with the reason, no bucket line; the run exits 2', async () => {
+    const dir = join(scratch, `unreadable-${dirs++}`);
+    generateCorpus(dir, {seed: 5, profile: 'realistic', days: 2, sessionsPerDay: 2, sizeScale: 0.02, start: '2026-04-20'});
+    symlinkSync(join(dir, 'nowhere'), join(dir, 'sessions', '2026-04-21', 'gone.jsonl'));
+    const report = join(scratch, `report-${dirs++}.jsonl`);
+    const result = await cli(['--source-dir', dir, '--from', '2026-04-20T00', '--to', '2026-04-22T00', '--stdout', '--report', report]);
+    expect(result.code).toBe(2);
+    const lines = records(report);
+    expect(lines.find(l => l.path === 'sessions/2026-04-21/gone.jsonl')).toMatchObject({kind: 'input', status: 'failed', reason: expect.stringContaining('ENOENT')});
+    expect(lines.filter(l => l.kind === 'bucket')).toHaveLength(0);
+  });
+
+  it('a Hub target: committed on the first run, unchanged on the second', async () => {
+    process.env.KPI_RETRY_BASE_MS = '1';
+    const hub = await startHubServer({token: 'hf_op14', repos: {'acme/kpis': {files: new Map()}}});
+    try {
+      const env = {HF_TOKEN: 'hf_op14', HF_ENDPOINT: hub.url};
+      const args = ['--source-dir', week, '--from', '2026-04-21T00', '--to', '2026-04-22T00', '--target', 'acme/kpis'];
+      const first = join(scratch, `report-${dirs++}.jsonl`);
+      const second = join(scratch, `report-${dirs++}.jsonl`);
+      expect((await cli([...args, '--report', first], {env})).code).toBe(0);
+      const again = await cli([...args, '--report', second, '--log-format', 'json'], {env});
+      expect(again.code).toBe(0);
+      const firstBuckets = records(first).filter(l => l.kind === 'bucket');
+      expect(firstBuckets.length).toBeGreaterThan(0);
+      expect(firstBuckets.every(b => b.committed === true && b.unchanged === false && b.written === false)).toBe(true);
+      expect(records(second).filter(l => l.kind === 'bucket').every(b => b.committed === false && b.unchanged === true)).toBe(true);
+      expect(hub.commits).toHaveLength(1);
+      // JSON logs carry the commit as fields.
+      const summary = JSON.parse(again.lines.at(-1)!) as {commit: Record<string, unknown>; time: string; hours: string};
+      expect(summary.commit).toEqual({repo: 'acme/kpis', files: [], unchanged: firstBuckets.map(b => b.file)});
+      expect(summary.hours).toBe('2026-04-21T00 .. 2026-04-21T23 (24 hours)');
+      expect(summary.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    } finally {
+      await hub.close();
+    }
   });
 });
