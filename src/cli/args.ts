@@ -138,9 +138,11 @@ export function buildArgv(args: string[]): Argv {
     .example('HF_TOKEN=hf_... $0 --hours 1', 'The cron path: the last completed hour, Hub to Hub, one commit')
     .example('HF_TOKEN=hf_... $0 --from 2026-04-20T00 --to 2026-04-27T00', 'A week of hours from the Hub in one pass and one commit')
     .epilog(
-      'Exit codes: 0 success; 1 usage or configuration error; 2 input could not be fetched (nothing written for the affected buckets) ' +
-        'or, with --strict, a file was skipped; 3 the upload failed; 130 interrupted.\n\n' +
-        'Environment: HF_KPI_WRITE_TOKEN, HF_SESSION_UPLOAD_TOKEN, HF_TOKEN, HF_ADMIN_TOKEN (first set wins), HF_ENDPOINT.\n\n' +
+      'Exit codes: 0 success; 1 usage or configuration (also a token the Hub refuses); 2 an input could not be read (nothing written) ' +
+        'or, with --strict, a file was skipped; 3 the upload failed; 4 a local write failed; 5 another run holds the lock; ' +
+        '130 SIGINT; 143 SIGTERM.\n\n' +
+        'Environment: HF_KPI_WRITE_TOKEN, HF_SESSION_UPLOAD_TOKEN, HF_TOKEN, HF_ADMIN_TOKEN (first set wins), then the file of ' +
+        '`hf auth login` (HF_TOKEN_PATH, default ~/.cache/huggingface/token); HF_ENDPOINT.\n\n' +
         'KPI columns (after `bucket`):\n' +
         CATALOG.map(m => `  ${m.column}: ${m.description.replace(/`/g, '')}`).join('\n'),
     )
