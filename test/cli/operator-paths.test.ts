@@ -8,12 +8,11 @@ import {spawnSync} from 'node:child_process';
 import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {Readable} from 'node:stream';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
-import {run, type CliIo} from '../../src/cli/run.js';
 import {generateCorpus} from '../../src/dev/corpus.js';
 import {acquireLock, targetLockPath} from '../../src/lock.js';
 import {startHubServer, type HubServer} from '../support/hub-server.js';
+import {runInProcess} from '../support/cli-io.js';
 import {CLI, readTree} from '../support/oracle.js';
 import {REPO} from '../support/python.js';
 
@@ -25,21 +24,8 @@ interface Ran {
 }
 
 async function cli(args: string[], options: {stdin?: string; env?: NodeJS.ProcessEnv; now?: string} = {}): Promise<Ran> {
-  const out: Ran = {code: -1, stdout: '', stderr: '', lines: []};
-  const io: CliIo = {
-    stdin: Readable.from(options.stdin === undefined ? [] : [Buffer.from(options.stdin)]),
-    stdout: text => void (out.stdout += text),
-    stderr: line => {
-      out.lines.push(line);
-      out.stderr += `${line}\n`;
-    },
-    stderrRaw: text => void (out.stderr += text),
-    stderrIsTTY: false,
-    env: options.env ?? {},
-    now: () => new Date(options.now ?? '2026-04-22T00:30:00Z'),
-  };
-  out.code = await run(args, io);
-  return out;
+  const ran = await runInProcess(args, options.env ?? {}, new Date(options.now ?? '2026-04-22T00:30:00Z'), options.stdin);
+  return {...ran, lines: ran.stderr.split('\n').slice(0, -1)};
 }
 
 let scratch: string;

@@ -7,33 +7,13 @@
 import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {Readable} from 'node:stream';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {run, type CliIo} from '../../src/cli/run.js';
 import {generateCorpus} from '../../src/dev/corpus.js';
+import {runInProcess} from '../support/cli-io.js';
 import {readTree} from '../support/oracle.js';
 import {REPO} from '../support/python.js';
 
-interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(args: string[], stdin?: Buffer): Promise<Ran> {
-  const out: Ran = {code: -1, stdout: '', stderr: ''};
-  const io: CliIo = {
-    stdin: Readable.from(stdin ? [stdin] : []),
-    stdout: text => void (out.stdout += text),
-    stderr: line => void (out.stderr += `${line}\n`),
-    stderrRaw: text => void (out.stderr += text),
-    stderrIsTTY: false,
-    env: {},
-    now: () => new Date('2026-04-22T00:30:00Z'),
-  };
-  out.code = await run(args, io);
-  return out;
-}
+const cli = (args: string[], stdin?: Buffer) => runInProcess(args, {}, new Date('2026-04-22T00:30:00Z'), stdin);
 
 /** The session files of `root` in the folder run's order (day folder, then name), as `cat` would read them. */
 function sessionFiles(root: string): string[] {
