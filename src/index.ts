@@ -37,7 +37,7 @@ export {defineKpi, defineStat, type EventContext, type Kpi, type Stat} from './m
 export * as stats from './metrics/stats.js';
 
 // Many inputs at once: totals per bucket.
-export {combinedCsv, kpiRow, outputFiles, runPipeline, type BucketRow, type PipelineOptions, type PipelineResult} from './pipeline.js';
+export {combinedCsv, outputFiles, runPipeline, type BucketRow, type PipelineOptions, type PipelineResult} from './pipeline.js';
 
 // CSV and sinks.
 export {toCsv} from './sinks/csv.js';

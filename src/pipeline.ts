@@ -1,4 +1,5 @@
 import pLimit from 'p-limit';
+import type {AuditTrail} from './audit.js';
 import {bucketAt, type BucketPlan} from './buckets.js';
 import {KpiError} from './errors.js';
 import {inCanonicalOrder, KeyedAccumulator, type BucketTotals} from './metrics/accumulator.js';
@@ -32,13 +33,17 @@ export interface PipelineOptions {
   reader?: SessionReader;
   /** Retry reports and interrupt for Hub downloads. */
   hub?: DownloadHooks;
+  /** Told what became of each input (`--report`). */
+  audit?: AuditTrail;
 }
 
-/** One bucket's finished totals: the numbers its KPI row is computed from (see kpiCells). */
+/** One bucket's finished totals: the numbers its KPI row is computed from (and its CSV row). */
 export interface BucketRow {
   index: number;
   bucket: Bucket;
   totals: BucketTotals;
+  /** Its CSV row: the bucket key, then each column's cell as Python prints it. */
+  cells: string[];
 }
 
 export interface PipelineResult {
@@ -69,6 +74,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   let filesDone = 0;
   const fold = inCanonicalOrder((result: SessionResult) => {
     reporter.counts.bytes += result.bytes;
+    options.audit?.input(result);
+    if (result.ruledOut) reporter.counts.filesRuledOut++;
     options.progress?.update({filesDone: ++filesDone, total: options.total ?? null, bytes: reporter.counts.bytes, events: reporter.counts.events});
     if (result.failed !== undefined) {
       reporter.counts.filesFailed++;
@@ -117,7 +124,13 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const incompleteAt = new Set(incompleteIndices);
   for (const [index, totals] of accumulator.buckets()) {
     if (anyIndex) incompleteAt.add(index);
-    else if (!incompleteAt.has(index)) rows.push({index, bucket: bucketAt(plan, index), totals});
+    else if (!incompleteAt.has(index)) {
+      const bucket = bucketAt(plan, index);
+      const cells = totals.cells((column, reason) =>
+        reporter.warn({code: 'kpi_not_computable', file: `bucket ${bucket.key}`, message: `${column} cannot be computed (${reason}); its cell is left empty`}),
+      );
+      rows.push({index, bucket, totals, cells: [bucket.key, ...cells]});
+    }
   }
   const incomplete = [...incompleteAt].sort((a, b) => a - b).map(index => bucketAt(plan, index));
   return {header: schema.header, rows, failed, incomplete};
@@ -140,15 +153,10 @@ function untilDoneOrAborted(work: Promise<unknown>, signal?: AbortSignal): Promi
 
 /** The files the reference would upload: one CSV per bucket at its path. */
 export function outputFiles(header: readonly string[], rows: readonly BucketRow[]): OutputFile[] {
-  return rows.map(r => ({path: r.bucket.path, content: toCsv([[...header], kpiRow(r)])}));
+  return rows.map(r => ({path: r.bucket.path, content: toCsv([[...header], r.cells])}));
 }
 
 /** All rows as one CSV: the header once, then one line per bucket in time order (--stdout). */
 export function combinedCsv(header: readonly string[], rows: readonly BucketRow[]): string {
-  return toCsv([[...header], ...rows.map(kpiRow)]);
-}
-
-/** A bucket's CSV row: its key, then each column's cell as Python prints it. */
-export function kpiRow(row: BucketRow): string[] {
-  return [row.bucket.key, ...row.totals.cells()];
+  return toCsv([[...header], ...rows.map(r => r.cells)]);
 }

@@ -74,5 +74,5 @@ function anyPieceMayReach(file: LocalFile, buffer: Buffer, mayReach: (bytes: Uin
 }
 
 function nothing(input: SessionInput, bytes: number): SessionResult {
-  return {seq: input.seq, name: input.name, bytes, events: 0, contributions: [], warnings: []};
+  return {seq: input.seq, name: input.name, bytes, events: 0, ruledOut: true, contributions: [], warnings: []};
 }

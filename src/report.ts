@@ -18,6 +18,8 @@ const SHOWN_PER_CODE = 5;
 export interface RunCounts {
   filesListed: number;
   filesRead: number;
+  /** Of those read: files the hour prefilter showed cannot reach a requested hour (not parsed, so not checked). */
+  filesRuledOut: number;
   filesSkipped: number;
   filesFailed: number;
   /** Files whose result came from the cache (set only when a run has one). */
@@ -33,7 +35,7 @@ export interface RunCounts {
  * counters, and prints log lines and the summary as text or JSON lines. Never prints to stdout.
  */
 export class Reporter {
-  readonly counts: RunCounts = {filesListed: 0, filesRead: 0, filesSkipped: 0, filesFailed: 0, sessions: 0, events: 0, bytes: 0, buckets: 0};
+  readonly counts: RunCounts = {filesListed: 0, filesRead: 0, filesRuledOut: 0, filesSkipped: 0, filesFailed: 0, sessions: 0, events: 0, bytes: 0, buckets: 0};
   readonly warningsByCode = new Map<string, number>();
   readonly skippedByReason = new Map<string, number>();
   private readonly started = Date.now();
@@ -78,19 +80,28 @@ export class Reporter {
     return n;
   }
 
-  /** The one-line end-of-run summary (always printed, even with --quiet, unless nothing ran). */
-  summary(extra: Record<string, unknown> = {}): void {
+  /** The hours the run covers, as the summary names them (`2026-04-24T14`, `A .. B (N hours)`). */
+  hours = '';
+
+  /**
+   * The one-line end-of-run summary (always printed, even with --quiet, unless nothing ran). It
+   * starts with the UTC time and the hours, so a log of hourly runs reads as a table.
+   */
+  summary(extra: Record<string, unknown> = {}, text?: string): void {
     const c = this.counts;
     const elapsed = (Date.now() - this.started) / 1000;
-    const fields = {...c, warnings: this.warningCount, warningsByCode: Object.fromEntries(this.warningsByCode), skippedByReason: Object.fromEntries(this.skippedByReason), elapsedS: elapsed, ...extra};
+    const time = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    const fields = {time, hours: this.hours, ...c, warnings: this.warningCount, warningsByCode: Object.fromEntries(this.warningsByCode), skippedByReason: Object.fromEntries(this.skippedByReason), elapsedS: elapsed, ...extra};
     const skipped = c.filesSkipped ? ` (${[...this.skippedByReason].map(([r, n]) => `${n} ${r}`).join(', ')})` : '';
     const failed = c.filesFailed ? `, ${c.filesFailed} could not be read` : '';
-    const tail = Object.entries(extra).map(([k, v]) => `, ${k} ${String(v)}`).join('');
+    const ruledOut = c.filesRuledOut ? ` (${c.filesRuledOut} of them ruled out by the hour prefilter, not parsed)` : '';
+    // `text` says in words what the fields of `extra` hold (a commit), for the text format.
+    const tail = text !== undefined ? `; ${text}` : Object.entries(extra).map(([k, v]) => `, ${k} ${String(v)}`).join('');
     this.log(
       'summary',
-      `kpi-stream: ${c.filesListed} files listed${c.filesFromCache === undefined ? '' : ` (${c.filesFromCache} from the cache)`}, ${c.filesRead} read, ${c.filesSkipped} skipped${skipped}${failed}; ` +
-        `${c.sessions} sessions, ${c.events} events, ${(c.bytes / 1e6).toFixed(1)} MB; ${c.buckets} buckets written; ` +
-        `${this.warningCount} warnings${tail}; ${elapsed.toFixed(2)} s`,
+      `${time} kpi-stream${this.hours ? ` ${this.hours}` : ''}: ${plural(c.filesListed, 'file')} listed${c.filesFromCache === undefined ? '' : ` (${c.filesFromCache} from the cache)`}, ${c.filesRead} read${ruledOut}, ${c.filesSkipped} skipped${skipped}${failed}; ` +
+        `${plural(c.sessions, 'session')}, ${plural(c.events, 'event')}, ${(c.bytes / 1e6).toFixed(1)} MB; ${plural(c.buckets, 'bucket')} written; ` +
+        `${plural(this.warningCount, 'warning')}${tail}; ${elapsed.toFixed(2)} s`,
       fields,
     );
   }
@@ -102,6 +113,11 @@ export class Reporter {
       this.options.write(oneLine(level === 'summary' || level === 'info' || level === 'debug' ? message : `${level}: ${message}`));
     }
   }
+}
+
+/** `1 bucket`, `2 buckets`. */
+export function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /**

@@ -17,7 +17,7 @@ export type InputRef =
   | {kind: 'local'; dir: string; path: string}
   | {kind: 'bytes'; bytes: Uint8Array}
   /** `oid`: the blob id the listing gave, which names the bytes (the cache's key). */
-  | {kind: 'hub'; repo: string; path: string; size?: number; oid?: string; hubUrl: string; token: string; retries: number};
+  | {kind: 'hub'; repo: string; path: string; size?: number; oid?: string; hubUrl: string; token: string; retries: number; retryUntil?: number};
 
 /** One output CSV: an hour window, or a whole day folder (the daily backfill). */
 export interface Bucket {
@@ -65,6 +65,8 @@ export interface SessionResult {
   skipped?: string;
   /** Why the input could not be read at all (after retries): its buckets are incomplete. */
   failed?: string;
+  /** The hour prefilter showed it cannot reach a requested hour: read, not parsed. */
+  ruledOut?: boolean;
   contributions: SessionContribution[];
   warnings: InputWarning[];
 }

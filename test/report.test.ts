@@ -33,7 +33,7 @@ describe('Reporter', () => {
     quiet.r.verbose('debug');
     quiet.r.error('broken');
     quiet.r.summary();
-    expect(quiet.lines).toEqual(['error: broken', expect.stringMatching(/^kpi-stream: 0 files listed/)]);
+    expect(quiet.lines).toEqual(['error: broken', expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ kpi-stream: 0 files listed/)]);
     expect(quiet.r.warningCount).toBe(8);
   });
 
@@ -41,12 +41,12 @@ describe('Reporter', () => {
     const {r, lines} = reporter();
     r.skip('a.jsonl', 'row is not valid JSON: Expecting value (char 0)');
     r.skip('b.jsonl', 'row is not valid JSON: Extra data (char 12)');
-    r.skip('c.jsonl', 'invalid UTF-8 in bytes 0-5448 (decoded with the first line)');
+    r.skip('c.jsonl', 'invalid UTF-8 (in bytes 0-5448, decoded with the first line)');
     r.skip('d.jsonl', 'empty first line');
-    expect(Object.fromEntries(r.skippedByReason)).toEqual({'row is not valid JSON': 2, 'invalid UTF-8 in bytes N': 1, 'empty first line': 1});
+    expect(Object.fromEntries(r.skippedByReason)).toEqual({'row is not valid JSON': 2, 'invalid UTF-8': 1, 'empty first line': 1});
     expect(lines[0]).toBe('warn: a.jsonl: skipped: row is not valid JSON: Expecting value (char 0)');
     r.summary();
-    expect(lines.at(-1)).toMatch(/4 skipped \(2 row is not valid JSON, 1 invalid UTF-8 in bytes N, 1 empty first line\)/);
+    expect(lines.at(-1)).toMatch(/4 skipped \(2 row is not valid JSON, 1 invalid UTF-8, 1 empty first line\)/);
   });
 
   it('writes one JSON object per line with --log-format json, big integers as text', () => {

@@ -3,14 +3,30 @@ import yargs, {type Argv} from 'yargs';
 import {DEFAULT_SCHEMA, SCHEMA_NAMES, schemaColumns, type SchemaName} from '../metrics/catalog.js';
 import {DEFAULT_CONCURRENCY} from './early.js';
 
+/** `--timeout` unless given: 50 minutes, so a run started at :05 stops retrying before the next one starts. */
+export const DEFAULT_TIMEOUT_S = 3000;
+
+/**
+ * A whole-number flag's value, or a usage error in its own words (`--hours abc` is not "NaN").
+ * No yargs `type`: a number type would turn "abc" into NaN before this sees it.
+ */
+function wholeNumber(flag: string, min: number): (value: unknown) => number {
+  return value => {
+    if (value === true || value === '') throw new Error(`option \`${flag}\` needs a value: a whole number >= ${min}`);
+    const text = String(value);
+    if (!/^\d+$/.test(text) || Number(text) < min) throw new Error(`option \`${flag}\` must be a whole number >= ${min}, got ${JSON.stringify(text)}`);
+    return Number(text);
+  };
+}
+
 /** Every flag: type, default, one-sentence description. `check` validates combinations. */
 export const OPTIONS = {
   'source-dir': {type: 'string', group: 'Input:', describe: 'Read a local folder laid out like the dataset: DIR/sessions/YYYY-MM-DD/*.jsonl'},
   stdin: {type: 'boolean', group: 'Input:', describe: 'Read session rows from standard input: one per line, or concatenated as `cat` writes them'},
   source: {type: 'string', group: 'Input:', describe: 'Hub dataset to read (the default input) [default: smolagents/ml-intern-sessions]'},
   datetime: {type: 'string', group: 'Hours:', describe: 'One hour, e.g. 2026-04-24T14 (UTC unless an offset is given)'},
-  hours: {type: 'number', group: 'Hours:', describe: 'The N completed hours before --now [default: 1, the cron path]'},
-  now: {type: 'string', group: 'Hours:', describe: 'Pin "now" for --hours (default: the clock, UTC)'},
+  hours: {coerce: wholeNumber('--hours', 1), group: 'Hours:', describe: 'The N completed hours before --now [default: 1, the cron path]'},
+  now: {type: 'string', group: 'Hours:', describe: 'Pin "now" for --hours or the cron path, e.g. 2026-04-24T15 (default: the clock, UTC)'},
   from: {type: 'string', group: 'Hours:', describe: 'First hour of a range (inclusive), e.g. 2026-04-20T00'},
   to: {type: 'string', group: 'Hours:', describe: 'End of the range (exclusive), e.g. 2026-04-27T00'},
   'daily-backfill': {type: 'string', group: 'Hours:', describe: 'A whole day folder, unwindowed, into daily/YYYY-MM-DD.csv'},
@@ -18,13 +34,15 @@ export const OPTIONS = {
   stdout: {type: 'boolean', group: 'Output:', describe: 'Print one CSV: the header once, one line per bucket in time order'},
   target: {type: 'string', group: 'Output:', describe: 'Hub dataset to commit the CSVs to (the default output of a Hub run) [default: smolagents/ml-intern-kpis]'},
   'cache-dir': {type: 'string', group: 'Output:', describe: 'Keep each session file\'s result in DIR: later runs read and download only new or changed files'},
+  report: {type: 'string', group: 'Output:', describe: 'Write the audit trail to FILE: one JSON line per input (read, skipped, ruled out, failed) and per bucket (written, committed, unchanged)'},
   'dry-run': {type: 'boolean', group: 'Output:', describe: 'Compute everything and print what would be committed; upload nothing'},
   schema: {choices: SCHEMA_NAMES, default: DEFAULT_SCHEMA, group: 'Output:', describe: "KPI columns: v1, the reference's 23; v2, the later upstream script's 49 (listed below)"},
   'hub-url': {type: 'string', group: 'Hub:', describe: 'Hub endpoint (default: $HF_ENDPOINT or https://huggingface.co)'},
   'token-file': {type: 'string', group: 'Hub:', describe: 'Read the Hub token from this file instead of the environment'},
-  retries: {type: 'number', group: 'Hub:', default: 5, describe: 'Retries per Hub request (429 honours Retry-After; 5xx, resets, cut bodies back off)'},
-  concurrency: {type: 'number', default: DEFAULT_CONCURRENCY, describe: 'Session files read at once'},
-  threads: {type: 'number', describe: 'Worker threads that parse sessions; 1 parses on the main thread [default: the number of cores]'},
+  retries: {coerce: wholeNumber('--retries', 0), group: 'Hub:', default: 5, describe: 'Retries per Hub request (429 honours Retry-After; 5xx, resets, cut bodies back off)'},
+  timeout: {coerce: wholeNumber('--timeout', 1), group: 'Hub:', default: DEFAULT_TIMEOUT_S, describe: 'Seconds after the start past which no Hub request is retried (a 429 can ask for minutes): an hourly job never runs into the next'},
+  concurrency: {coerce: wholeNumber('--concurrency', 1), default: DEFAULT_CONCURRENCY, describe: 'Session files read at once'},
+  threads: {coerce: wholeNumber('--threads', 1), describe: 'Worker threads that parse sessions; 1 parses on the main thread [default: the number of cores]'},
   strict: {type: 'boolean', describe: 'Exit 2 when any file is skipped as invalid'},
   quiet: {type: 'boolean', alias: 'q', describe: 'Only errors and the summary'},
   verbose: {type: 'boolean', alias: 'v', describe: 'Per-file lines, every warning, stacks on errors'},
@@ -32,6 +50,8 @@ export const OPTIONS = {
 } as const;
 
 export interface CliArgs {
+  /** Positional arguments: none is accepted but `-` (standard input), which run() turns into --stdin. */
+  _?: Array<string | number>;
   sourceDir?: string;
   stdin?: boolean;
   source?: string;
@@ -47,9 +67,12 @@ export interface CliArgs {
   cacheDir?: string;
   dryRun?: boolean;
   schema: SchemaName;
+  report?: string;
   hubUrl?: string;
   tokenFile?: string;
   retries: number;
+  /** Seconds; see OPTIONS.timeout. */
+  timeout?: number;
   concurrency: number;
   threads?: number;
   strict?: boolean;
@@ -60,6 +83,12 @@ export interface CliArgs {
 
 export const EXAMPLE = 'Example usage: kpi-stream --source-dir ./data --from 2026-04-20T00 --to 2026-04-27T00 --out-dir ./out';
 
+/** The flags that take a text value, by their CliArgs key: none may be empty (`--out-dir` with no folder). */
+const STRING_FLAGS: ReadonlyArray<readonly [string, keyof CliArgs]> = [
+  ['--source-dir', 'sourceDir'], ['--source', 'source'], ['--datetime', 'datetime'], ['--now', 'now'], ['--from', 'from'], ['--to', 'to'],
+  ['--daily-backfill', 'dailyBackfill'], ['--out-dir', 'outDir'], ['--target', 'target'], ['--hub-url', 'hubUrl'], ['--token-file', 'tokenFile'], ['--report', 'report'],
+];
+
 /** Thrown by `check` for a bad flag combination; the CLI prints it with an example and exits 1. */
 export class UsageError extends Error {}
 
@@ -69,6 +98,12 @@ export function check(argv: CliArgs): true {
     throw new UsageError(`${message}\n${EXAMPLE}`);
   };
   const inputs = [argv.sourceDir !== undefined && '--source-dir', argv.stdin && '--stdin', argv.source !== undefined && '--source'].filter(Boolean);
+  for (const extra of argv._ ?? []) {
+    fail(`unexpected argument ${JSON.stringify(String(extra))}: kpi-stream takes only flags (a folder goes after --source-dir; - alone reads standard input)`);
+  }
+  for (const [flag, value] of STRING_FLAGS.map(([flag, key]) => [flag, argv[key]] as const)) {
+    if (value === '') fail(`option \`${flag}\` needs a value`);
+  }
   if (inputs.length > 1) fail(`give one input, not ${inputs.join(' and ')}`);
   const hourModes = [
     argv.datetime !== undefined && '--datetime',
@@ -78,7 +113,10 @@ export function check(argv: CliArgs): true {
   ].filter(Boolean);
   if (hourModes.length > 1) fail(`give one of --datetime, --hours, --from/--to, --daily-backfill; got ${hourModes.join(' and ')}`);
   if ((argv.from === undefined) !== (argv.to === undefined)) fail('--from and --to go together');
-  if (argv.now !== undefined && argv.hours === undefined) fail('--now only applies to --hours');
+  if (argv.now !== undefined && (argv.datetime !== undefined || argv.from !== undefined || argv.dailyBackfill !== undefined)) {
+    fail('--now pins the clock for --hours or the cron path (no hour flag); --datetime, --from/--to and --daily-backfill name their hours themselves');
+  }
+  if (argv.now !== undefined && argv.stdin && argv.hours === undefined) fail('--now with --stdin needs --hours (--stdin alone takes every hour the rows touch)');
   if (argv.hours !== undefined && (!Number.isInteger(argv.hours) || argv.hours < 1)) fail(`--hours must be an integer >= 1, got ${argv.hours}`);
   if (!Number.isInteger(argv.concurrency) || argv.concurrency < 1) fail(`--concurrency must be an integer >= 1, got ${argv.concurrency}`);
   if (argv.threads !== undefined && (!Number.isInteger(argv.threads) || argv.threads < 1)) fail(`--threads must be an integer >= 1, got ${argv.threads}`);
@@ -106,14 +144,18 @@ export function buildArgv(args: string[]): Argv {
     .example('HF_TOKEN=hf_... $0 --from 2026-04-20T00 --to 2026-04-27T00', 'A week of hours from the Hub in one pass and one commit')
     .example('$0 watch --help', 'The resident scheduler: every hour at :05 UTC, with a cache, health and metrics')
     .epilog(
-      'Exit codes: 0 success; 1 usage or configuration error; 2 input could not be fetched (nothing written for the affected buckets) ' +
-        'or, with --strict, a file was skipped; 3 the upload failed; 130 interrupted.\n\n' +
-        'Environment: HF_KPI_WRITE_TOKEN, HF_SESSION_UPLOAD_TOKEN, HF_TOKEN, HF_ADMIN_TOKEN (first set wins), HF_ENDPOINT.\n\n' +
+      'Exit codes: 0 success; 1 usage or configuration (also a token the Hub refuses); 2 an input could not be read (nothing written) ' +
+        'or, with --strict, a file was skipped; 3 the upload failed; 4 a local write failed; 5 another run holds the lock; ' +
+        '130 SIGINT; 143 SIGTERM.\n\n' +
+        'Environment: HF_KPI_WRITE_TOKEN, HF_SESSION_UPLOAD_TOKEN, HF_TOKEN, HF_ADMIN_TOKEN (first set wins), then the file of ' +
+        '`hf auth login` (HF_TOKEN_PATH, default ~/.cache/huggingface/token); HF_ENDPOINT.\n\n' +
         kpiHelp(),
     )
     .wrap(Math.min(110, process.stdout.columns || 100))
     .version(packageVersion())
+    .alias('V', 'version')
     .help()
+    .alias('h', 'help')
     .exitProcess(false);
 }
 

@@ -22,7 +22,7 @@ export const DEFAULT_CONCURRENCY = 8;
  * when a file needs parsing.
  */
 export function workersToStart(argv: readonly string[], cores: number): number {
-  if (argv.some(arg => arg === '--help' || arg === '-h' || arg === '--version' || arg === '--cache-dir' || arg.startsWith('--cache-dir='))) return 0;
+  if (argv.some(arg => arg === '--help' || arg === '-h' || arg === '--version' || arg === '-V' || arg === '--cache-dir' || arg.startsWith('--cache-dir='))) return 0;
   if (!manyHours(argv)) return 0;
   const threads = numberFlag(argv, '--threads') ?? cores;
   const workers = Math.min(threads, numberFlag(argv, '--concurrency') ?? DEFAULT_CONCURRENCY);

@@ -8,23 +8,26 @@ const STOP_GRACE_MS = 1500;
 /**
  * The bin entry: runs with process I/O and exits with the run's code. SIGINT/SIGTERM abort the
  * run: nothing is written or committed after that (outputs are only written at the end), and
- * the process ends with 130 within the grace period even if a download is still draining.
+ * the process ends with 130 (SIGINT) or 143 (SIGTERM) within the grace period even if a download is still draining.
  */
 export function main(): void {
   leanHeaps();
   const args = process.argv.slice(2);
   if (args[0] === 'watch') return void import('../watch/main.js').then(watch => watch.watchMain(args.slice(1)));
   const controller = new AbortController();
-  const stop = () => {
-    if (controller.signal.aborted) process.exit(EXIT.interrupted); // a second Ctrl-C: now
+  // 128 + the signal's number, as shells report it: 130 for SIGINT, 143 for SIGTERM.
+  let stoppedWith: number = EXIT.interrupted;
+  const stop = (exitCode: number) => {
+    if (controller.signal.aborted) process.exit(stoppedWith); // a second Ctrl-C: now
+    stoppedWith = exitCode;
     controller.abort();
     setTimeout(() => {
-      process.stderr.write(logLine(args, 'kpi-stream: interrupted; nothing was written or committed') + '\n');
-      process.exit(EXIT.interrupted);
+      process.stderr.write(logLine(args, 'interrupted; nothing was written or committed') + '\n');
+      process.exit(exitCode);
     }, STOP_GRACE_MS).unref();
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  process.on('SIGINT', () => stop(EXIT.interrupted));
+  process.on('SIGTERM', () => stop(EXIT.terminated));
   // Work an interrupt abandons (reads in flight, a closed worker pool's queue) may still reject;
   // nobody waits for it any more, and it must not turn the 130 into a crash. Before an interrupt,
   // an unhandled rejection stays what it is: a crash.
@@ -32,7 +35,7 @@ export function main(): void {
     if (!controller.signal.aborted) throw reason;
   });
   run(args, undefined, controller.signal).then(code => {
-    process.exitCode = controller.signal.aborted ? EXIT.interrupted : code;
+    process.exitCode = controller.signal.aborted ? stoppedWith : code;
   });
 }
 

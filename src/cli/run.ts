@@ -1,11 +1,16 @@
+import {stat} from 'node:fs/promises';
 import {availableParallelism} from 'node:os';
+import {join} from 'node:path';
 import {MANY_HOURS} from './early.js';
-import {buildArgv, check, EXAMPLE, UsageError, type CliArgs} from './args.js';
-import {hourStart, folderBuckets, hourIndex, type BucketPlan} from '../buckets.js';
+import {buildArgv, check, DEFAULT_TIMEOUT_S, EXAMPLE, UsageError, type CliArgs} from './args.js';
+import {bucketAt, hourStart, folderBuckets, hourIndex, type BucketPlan} from '../buckets.js';
 import {EXIT, exitCodeFor, KpiError} from '../errors.js';
-import {combinedCsv, outputFiles, runPipeline} from '../pipeline.js';
-import {Reporter} from '../report.js';
-import {writeLocalFiles} from '../sinks/local-dir.js';
+import type {OutputFile} from '../types.js';
+import {combinedCsv, outputFiles, runPipeline, type BucketRow} from '../pipeline.js';
+import {plural, Reporter} from '../report.js';
+import {makeDirs, writeLocalFiles} from '../sinks/local-dir.js';
+import {AuditTrail} from '../audit.js';
+import {acquireLock, outDirLockPath, targetLockPath, type RunLock} from '../lock.js';
 import {listLocalFiles} from '../sources/local-files.js';
 import {stdinRows} from '../sources/stdin-rows.js';
 import {formatDate, parseIsoDate, parseIsoDateTime, type IsoDateTime} from '../time/iso.js';
@@ -61,14 +66,16 @@ export async function run(args: string[], io: CliIo = processIo(), signal?: Abor
     if (helpShown) return EXIT.ok;
     if (parseError) throw new UsageError(`${usageMessage(parseError.message)}\n${EXAMPLE}\nRun kpi-stream --help for the options.`);
     format = parsed.logFormat;
+    // `-` is standard input, as for most tools that read files; any other positional is an error.
+    if (parsed._?.length === 1 && parsed._[0] === '-') Object.assign(parsed, {_: [], stdin: true});
     check(parsed);
     argv = parsed;
   } catch (error) {
     if (helpShown) return EXIT.ok;
-    const message = `kpi-stream: ${(error as Error).message}${error instanceof UsageError ? '' : '\nRun kpi-stream --help for the options.'}`;
+    const message = `${(error as Error).message}${error instanceof UsageError ? '' : '\nRun kpi-stream --help for the options.'}`;
     // Text keeps the example on its own line; JSON puts it all in one object.
     if (format === 'json') new Reporter({format, write: io.stderr}).error(message, {code: 'KPI_OPTION_INVALID'});
-    else io.stderr(message);
+    else io.stderr(`error: ${message}`);
     return EXIT.usage;
   }
   let progress: Progress | undefined;
@@ -82,7 +89,7 @@ export async function run(args: string[], io: CliIo = processIo(), signal?: Abor
     // A stack only for what was not expected, and inside the JSON object under --log-format json.
     const stack = argv.verbose && !(error instanceof KpiError) && error instanceof Error ? error.stack : undefined;
     const fields = {...(error instanceof KpiError && {code: error.code}), ...(stack && argv.logFormat === 'json' && {stack})};
-    reporter.error(`kpi-stream: ${(error as Error).message}`, fields);
+    reporter.error((error as Error).message, fields);
     if (stack && argv.logFormat === 'text') io.stderr(stack);
     return code;
   }
@@ -120,12 +127,56 @@ export interface Execution {
 }
 
 /** Reads, computes and writes the buckets of `plan`; returns the exit code (throws KpiErrors). */
-export async function execute(argv: CliArgs, {plan, io, reporter, signal, showProgress = () => undefined, ...given}: Execution): Promise<number> {
+export async function execute(argv: CliArgs, execution: Execution): Promise<number> {
+  const audit = argv.report !== undefined ? new AuditTrail(argv.report) : undefined;
+  const locks = await takeLocks(argv, execution.io.env);
+  let finished = false;
+  try {
+    const code = await executeLocked(argv, execution, audit);
+    finished = true;
+    await audit?.write(); // a report that cannot be written fails the run (exit 4)
+    return code;
+  } finally {
+    // A run that failed still leaves its trail: which inputs were read and which failed.
+    if (!finished) await audit?.write().catch(error => execution.reporter.error((error as Error).message));
+    for (const lock of locks) await lock.release();
+  }
+}
+
+/**
+ * Two runs writing the same --out-dir or committing to the same target on this machine would
+ * overlap (a backfill by hand while the hourly job runs): the second stops at once (exit 5). A dry
+ * run writes nothing, so it takes no lock. The out-dir is created here, so a folder that cannot be
+ * created fails before any input is read.
+ */
+async function takeLocks(argv: CliArgs, env: NodeJS.ProcessEnv): Promise<RunLock[]> {
+  if (argv.dryRun) return [];
+  const locks: RunLock[] = [];
+  try {
+    if (argv.outDir !== undefined) {
+      await makeDirs(argv.outDir);
+      locks.push(await acquireLock(outDirLockPath(argv.outDir), `--out-dir ${argv.outDir}`));
+    }
+    const toHub = argv.target !== undefined || (argv.sourceDir === undefined && !argv.stdin);
+    if (toHub) {
+      const target = argv.target ?? DEFAULT_TARGET;
+      locks.push(await acquireLock(targetLockPath(resolveHubUrl(argv.hubUrl, env), target), `dataset ${target}`));
+    }
+    return locks;
+  } catch (error) {
+    for (const lock of locks) await lock.release();
+    throw error;
+  }
+}
+
+async function executeLocked(argv: CliArgs, {plan, io, reporter, signal, showProgress = () => undefined, ...given}: Execution, audit?: AuditTrail): Promise<number> {
+  reporter.hours = hoursLabel(plan);
   const fromHub = argv.sourceDir === undefined && !argv.stdin;
   const toHub = argv.target !== undefined || fromHub;
   // Resolve the token before any I/O: a Hub run without one stops here, as the reference does.
   const onRetry = (info: RetryInfo) => reporter.info(retryLine(info), {code: 'hub_retry', ...info});
-  const hub = fromHub || toHub ? {hubUrl: resolveHubUrl(argv.hubUrl, io.env), token: await resolveToken(io.env, argv.tokenFile), retries: argv.retries, signal, onRetry} : undefined;
+  const retryUntil = Date.now() + (argv.timeout ?? DEFAULT_TIMEOUT_S) * 1000;
+  const hub = fromHub || toHub ? {hubUrl: resolveHubUrl(argv.hubUrl, io.env), token: await resolveToken(io.env, argv.tokenFile), retries: argv.retries, retryUntil, signal, onRetry} : undefined;
   const source = await openInputs(argv, io, plan, reporter, hub);
   const progress = io.stderrIsTTY && !argv.quiet && argv.logFormat === 'text' ? createProgress({write: io.stderrRaw}) : undefined;
   showProgress(progress);
@@ -146,7 +197,7 @@ export async function execute(argv: CliArgs, {plan, io, reporter, signal, showPr
   reader = cached?.read ?? reader;
   let result;
   try {
-    result = await runPipeline({plan, schema: argv.schema, ...source, concurrency: argv.concurrency, reporter, progress, signal, reader, hub: {onRetry, signal}});
+    result = await runPipeline({plan, schema: argv.schema, ...source, concurrency: argv.concurrency, reporter, progress, signal, reader, hub: {onRetry, signal}, audit});
     if (cached) reporter.counts.filesFromCache = cached.stats.hits;
     if (cache && source.listed) await cache.prune(source.listed.source, source.listed.folders, (code, file, message) => reporter.warn({code, file, message}));
   } finally {
@@ -164,34 +215,92 @@ export async function execute(argv: CliArgs, {plan, io, reporter, signal, showPr
     return EXIT.input;
   }
   const files = outputFiles(result.header, result.rows);
-  const writesSomewhere = argv.outDir !== undefined || argv.stdout || (toHub && !argv.dryRun);
+  const writesSomewhere = (argv.outDir !== undefined || argv.stdout || toHub) && !argv.dryRun;
   if (writesSomewhere) reporter.counts.buckets = files.length;
-  if (argv.stdout) io.stdout(result.rows.length ? combinedCsv(result.header, result.rows) : '');
-  if (argv.outDir !== undefined) {
+  // The header even without a row: a consumer of the CSV always gets its columns.
+  if (argv.stdout) io.stdout(combinedCsv(result.header, result.rows));
+  if (argv.outDir !== undefined && argv.dryRun) {
+    // A dry run writes nothing anywhere: it says what it would write.
+    reporter.info(`dry run: would write ${plural(files.length, 'file')} under ${argv.outDir}${files.length ? ':' : ''}`);
+    for (const f of files) reporter.info(`  ${f.path} (${Buffer.byteLength(f.content)} bytes)`);
+  } else if (argv.outDir !== undefined) {
     const written = await writeLocalFiles(argv.outDir, files);
     for (const path of written) reporter.verbose(`wrote ${path}`);
   }
-  let committed = '';
-  if (toHub && hub) {
-    const target = argv.target ?? DEFAULT_TARGET;
-    const message = commitMessage(result.rows.map(r => r.bucket.key));
-    if (argv.dryRun) {
-      reporter.info(`dry run: would commit ${files.length} file(s) to dataset ${target} with message "${message}":`);
-      for (const f of files) reporter.info(`  ${f.path} (${Buffer.byteLength(f.content)} bytes)`);
-    } else if (files.length) {
-      const {commitFiles} = await import('../sinks/hub-upload.js'); // the Hub client loads only when used
-      const {commitOid} = await commitFiles(target, files, message, hub);
-      committed = `${files.length} file(s) in 1 commit to ${target}${commitOid ? ` (${commitOid.slice(0, 12)})` : ''}`;
-    } else {
-      reporter.info(`no session in the requested hours: nothing to commit to ${target}`);
-    }
+  if (argv.dryRun && !toHub && argv.outDir === undefined && !argv.stdout) {
+    reporter.info(`dry run: computed ${plural(files.length, 'bucket')}; give --out-dir, --stdout or --target to see what would be written`);
   }
-  reporter.summary(committed ? {committed} : {});
+  let commit: HubCommit | undefined;
+  if (toHub && hub) commit = await publishToHub(argv.target ?? DEFAULT_TARGET, result.rows, files, hub, reporter, argv.dryRun === true);
+  for (const row of result.rows) {
+    const file = row.bucket.path;
+    const committed = commit?.commitId !== undefined && commit.files.includes(file);
+    const written = argv.outDir !== undefined && !argv.dryRun;
+    audit?.bucket({bucket: row.bucket.key, file, rows: 1, sessions: Number(row.cells[1]), written, committed, unchanged: commit?.unchanged.includes(file) ?? false, ...(argv.dryRun && {dryRun: true})});
+  }
+  if (commit) reporter.summary({commit}, commitText(commit));
+  else reporter.summary();
   if (argv.strict && reporter.counts.filesSkipped > 0) {
-    reporter.error(`--strict: ${reporter.counts.filesSkipped} file(s) were skipped as invalid`);
+    reporter.error(`with --strict, a skipped file fails the run: ${reporter.counts.filesSkipped} file(s) were skipped as invalid`);
     return EXIT.input;
   }
   return EXIT.ok;
+}
+
+/** The hours of a run as the summary names them. */
+export function hoursLabel(plan: BucketPlan): string {
+  if (plan.kind === 'daily') return `${plan.day} (daily)`;
+  if (plan.kind === 'touched') return 'every hour the rows touch';
+  const first = bucketAt(plan, plan.indices[0]!).key;
+  if (plan.indices.length === 1) return first;
+  return `${first} .. ${bucketAt(plan, plan.indices[plan.indices.length - 1]!).key} (${plan.indices.length} hours)`;
+}
+
+/** What a Hub run did with its files: committed (with the commit id), or found unchanged. */
+interface HubCommit {
+  repo: string;
+  /** The new commit's id; absent when nothing was committed. */
+  commitId?: string;
+  /** Paths committed (or, in a dry run, that would be). */
+  files: string[];
+  /** Paths whose bytes the target already holds: left out of the commit. */
+  unchanged: string[];
+  dryRun?: boolean;
+}
+
+/**
+ * Commits the files the target does not already hold, in one commit; says so when there is
+ * nothing to commit. A dry run compares and lists, and commits nothing.
+ */
+async function publishToHub(target: string, rows: readonly BucketRow[], files: readonly OutputFile[], hub: HubOptions, reporter: Reporter, dryRun: boolean): Promise<HubCommit> {
+  if (files.length === 0) {
+    reporter.info(`no session in the requested hours: nothing to commit to ${target}`);
+    return {repo: target, files: [], unchanged: [], ...(dryRun && {dryRun})};
+  }
+  // The Hub client loads only when used.
+  const [{commitFiles}, {unchangedPaths}] = await Promise.all([import('../sinks/hub-upload.js'), import('../sinks/hub-unchanged.js')]);
+  const same = await unchangedPaths(target, files, hub);
+  const changed = files.filter(f => !same.has(f.path));
+  const outcome: HubCommit = {repo: target, files: changed.map(f => f.path), unchanged: files.filter(f => same.has(f.path)).map(f => f.path), ...(dryRun && {dryRun})};
+  const message = commitMessage(rows.filter(r => !same.has(r.bucket.path)).map(r => r.bucket.key));
+  if (changed.length === 0) {
+    reporter.info(`all ${plural(files.length, 'file')} unchanged in dataset ${target}: nothing to commit`, {code: 'hub_unchanged', repo: target, unchanged: outcome.unchanged.length});
+  } else if (dryRun) {
+    reporter.info(`dry run: would commit ${plural(changed.length, 'file')} to dataset ${target} with message "${message}" (${same.size} unchanged):`);
+    for (const f of changed) reporter.info(`  ${f.path} (${Buffer.byteLength(f.content)} bytes)`);
+  } else {
+    const {commitOid} = await commitFiles(target, changed, message, hub);
+    outcome.commitId = commitOid;
+  }
+  return outcome;
+}
+
+/** A commit in words, for the summary line. */
+function commitText(c: HubCommit): string {
+  const unchanged = c.unchanged.length ? `, ${c.unchanged.length} unchanged` : '';
+  if (c.dryRun) return `dry run: would commit ${plural(c.files.length, 'file')} to ${c.repo}${unchanged}`;
+  if (c.commitId === undefined) return `nothing committed to ${c.repo}${unchanged}`;
+  return `committed ${plural(c.files.length, 'file')} to ${c.repo} in 1 commit (${c.commitId.slice(0, 12)})${unchanged}`;
 }
 
 /** The commit message names the buckets: one, or the first and last of a range. */
@@ -202,23 +311,34 @@ export function commitMessage(keys: readonly string[]): string {
 
 async function openInputs(argv: CliArgs, io: CliIo, plan: BucketPlan, reporter: Reporter, hub?: HubOptions): Promise<Inputs> {
   if (argv.stdin) {
+    // Waiting on a terminal with no word looks like a hang.
+    if ((io.stdin as {isTTY?: boolean}).isTTY) reporter.info('reading session rows from standard input (end with Ctrl-D; or pipe them: cat sessions/*/*.jsonl | kpi-stream --stdin ...)');
     const requested = plan.kind === 'hourly' ? new Set(plan.indices) : null;
-    return {inputs: stdinInputs(io.stdin), total: null, allowedFor: () => requested};
+    return {inputs: stdinInputs(io.stdin, reporter), total: null, allowedFor: () => requested};
   }
   const byFolder = folderBuckets(plan);
   const allowedFor = (input: SessionInput) => byFolder.get(input.folder!) ?? new Set<number>();
   const days = [...byFolder.keys()];
   let refs: Array<{path: string; folder: string; ref: InputRef}>;
+  let where: string;
   if (argv.sourceDir !== undefined) {
     const dir = argv.sourceDir;
+    where = `--source-dir ${dir}`;
     refs = (await listLocalFiles(dir, days)).map(f => ({...f, ref: {kind: 'local', dir, path: f.path}}));
+    if (refs.length === 0 && !(await isFolder(join(dir, 'sessions')))) {
+      reporter.warn({code: 'no_input', file: dir, message: `has no sessions/ folder: give the folder that holds sessions/YYYY-MM-DD/*.jsonl (one level up or down?)`});
+    }
   } else {
     const repo = argv.source ?? DEFAULT_SOURCE;
+    where = `dataset ${repo}`;
     const {listHubFiles} = await import('../sources/hub-files.js'); // the Hub client loads only when used
     const listed = await listHubFiles(repo, days, {...hub!, warn: w => reporter.warn(w)});
-    refs = listed.map(f => ({...f, ref: {kind: 'hub', repo, path: f.path, size: f.size, oid: f.oid, hubUrl: hub!.hubUrl, token: hub!.token, retries: hub!.retries}}));
+    refs = listed.map(f => ({...f, ref: {kind: 'hub', repo, path: f.path, size: f.size, oid: f.oid, hubUrl: hub!.hubUrl, token: hub!.token, retries: hub!.retries, retryUntil: hub!.retryUntil}}));
   }
   reporter.verbose(`${refs.length} session files in ${days.length} day folder(s): ${days.join(', ')}`);
+  if (refs.length === 0) {
+    reporter.warn({code: 'no_input', file: where, message: `no session file in ${days.map(d => `sessions/${d}/`).join(', ')}: nothing to read for the requested hours`});
+  }
   const folders = new Map(days.map(day => [day, refs.filter(f => f.folder === day).map(f => f.path)]));
   const source = argv.sourceDir !== undefined ? localSource(argv.sourceDir) : hubSource(argv.source ?? DEFAULT_SOURCE);
   return {
@@ -231,15 +351,18 @@ async function openInputs(argv: CliArgs, io: CliIo, plan: BucketPlan, reporter: 
   };
 }
 
-async function* stdinInputs(stdin: NodeJS.ReadableStream): AsyncGenerator<SessionInput> {
+async function* stdinInputs(stdin: NodeJS.ReadableStream, reporter: Reporter): AsyncGenerator<SessionInput> {
   let seq = 0;
   for await (const row of stdinRows(stdin as never)) {
     yield {seq: seq++, name: row.name, folder: null, ref: {kind: 'bytes', bytes: row.bytes}};
   }
+  if (seq === 0) reporter.warn({code: 'no_input', file: 'stdin', message: 'held no session row'});
 }
 
 /** The flags that choose the buckets. */
 export type PlanFlags = Pick<CliArgs, 'dailyBackfill' | 'datetime' | 'from' | 'to' | 'stdin' | 'hours' | 'now'>;
+
+const isFolder = (path: string) => stat(path).then(s => s.isDirectory(), () => false);
 
 /** The buckets the flags ask for. */
 export function planBuckets(argv: PlanFlags, now: Date): BucketPlan {
@@ -270,6 +393,8 @@ export function planBuckets(argv: PlanFlags, now: Date): BucketPlan {
 }
 
 function hourArg(flag: string, text: string): IsoDateTime {
+  // Python's fromisoformat takes a bare date as midnight; as a flag that silently means T00.
+  if (parseIsoDate(text)) throw optionError(flag, `an hour, not just a date: ${text}T00 for its first hour, or --from ${text}T00 --to <next day>T00 for the day`, text);
   const parsed = parseIsoDateTime(text);
   if (!parsed) throw optionError(flag, 'an ISO hour like 2026-04-24T14 (optionally with an offset)', text);
   return parsed;

@@ -1,4 +1,5 @@
 import {readFile} from 'node:fs/promises';
+import {join} from 'node:path';
 import {KpiError} from '../errors.js';
 import type {InputWarning} from '../types.js';
 
@@ -34,6 +35,8 @@ export interface HubOptions {
   token: string;
   /** Retries per request (and per download for cut bodies); 0 means one try. */
   retries: number;
+  /** Epoch ms after which no retry is begun (`--timeout`); no bound when absent. */
+  retryUntil?: number;
   /** The fetch under the retries; tests pass their own. Default: global fetch. */
   fetch?: typeof fetch;
   /** Aborts requests and waits promptly; the operation then fails with KPI_INTERRUPTED. */
@@ -64,7 +67,8 @@ export function resolveHubUrl(flag: string | undefined, env: NodeJS.ProcessEnv):
 
 /**
  * The token from `--token-file` when given, else the first non-empty variable of
- * {@link TOKEN_VARIABLES} (an empty variable counts as unset, as in the reference).
+ * {@link TOKEN_VARIABLES} (an empty variable counts as unset, as in the reference), else the
+ * file `hf auth login` saved ({@link hubTokenPath}).
  */
 export async function resolveToken(env: NodeJS.ProcessEnv, tokenFile?: string): Promise<string> {
   let token: string;
@@ -79,17 +83,45 @@ export async function resolveToken(env: NodeJS.ProcessEnv, tokenFile?: string): 
     if (!token) throw new KpiError('KPI_CONFIG_MISSING', `no Hub token: ${tokenFile} (--token-file) is empty`);
   } else {
     const name = TOKEN_VARIABLES.find(n => env[n]?.trim());
-    if (name === undefined) {
-      throw new KpiError('KPI_CONFIG_MISSING', `no Hub token found: set one of ${TOKEN_VARIABLES.join(', ')} (the first one set is used), or pass --token-file`);
+    const saved = name === undefined ? await savedToken(env) : undefined;
+    if (name !== undefined) {
+      token = env[name]!.trim();
+      from = name;
+    } else if (saved) {
+      ({token, path: from} = saved);
+    } else {
+      const login = hubTokenPath(env);
+      throw new KpiError(
+        'KPI_CONFIG_MISSING',
+        `no Hub token found: set one of ${TOKEN_VARIABLES.join(', ')} (the first one set is used), pass --token-file, or log in with \`hf auth login\`${login ? ` (which saves it to ${login})` : ''}`,
+      );
     }
-    token = env[name]!.trim();
-    from = name;
   }
   // A header-unsafe token makes fetch throw a message that quotes the header, token included.
   if (!/^[\x21-\x7e]+$/.test(token)) {
     throw new KpiError('KPI_CONFIG_MISSING', `the Hub token from ${from} has characters that cannot go in an HTTP header (spaces, line breaks or non-ASCII)`);
   }
   return token;
+}
+
+/**
+ * Where `hf auth login` saves the token, as the Hub's Python client looks for it: `HF_TOKEN_PATH`,
+ * else `$HF_HOME/token`, HF_HOME defaulting to `$XDG_CACHE_HOME/huggingface` or
+ * `~/.cache/huggingface`. From the given environment only (no HOME there: no path).
+ */
+export function hubTokenPath(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.HF_TOKEN_PATH) return env.HF_TOKEN_PATH;
+  const cache = env.XDG_CACHE_HOME || (env.HOME ? join(env.HOME, '.cache') : undefined);
+  const home = env.HF_HOME || (cache ? join(cache, 'huggingface') : undefined);
+  return home ? join(home, 'token') : undefined;
+}
+
+/** The token `hf auth login` saved, when the file exists and is not empty. */
+async function savedToken(env: NodeJS.ProcessEnv): Promise<{token: string; path: string} | undefined> {
+  const path = hubTokenPath(env);
+  if (!path) return undefined;
+  const token = (await readFile(path, 'utf8').catch(() => '')).trim();
+  return token ? {token, path} : undefined;
 }
 
 /**

@@ -30,11 +30,14 @@ export function hubFetch(hub: HubOptions, {wholeBody = false}: {wholeBody?: bool
         response = await base(input, {...init, headers, signal: signals.length ? AbortSignal.any(signals) : undefined});
       } catch (error) {
         if (hub.signal?.aborted) throw interrupted();
-        if (init?.signal?.aborted || attempt >= hub.retries || !replayable) throw error;
-        await pause(hub, {url, attempt: attempt + 1, waitMs: backoffMs(hub, attempt + 1), reason: networkReason(error)});
+        const waitMs = backoffMs(hub, attempt + 1);
+        if (init?.signal?.aborted || !mayRetry(hub, attempt, waitMs) || !replayable) throw error;
+        await pause(hub, {url, attempt: attempt + 1, waitMs, reason: networkReason(error)});
         continue;
       }
-      if (!isRetryable(response.status) || attempt >= hub.retries || !replayable) {
+      const retryAfter = retryAfterMs(response.headers.get('retry-after'));
+      const waitMs = retryAfter ?? backoffMs(hub, attempt + 1);
+      if (!isRetryable(response.status) || !mayRetry(hub, attempt, waitMs) || !replayable) {
         if (!wholeBody) return response;
         // Small answers (listing pages, and the 404 of a day without sessions) are read here,
         // so a body cut mid-way is asked again.
@@ -43,16 +46,24 @@ export function hubFetch(hub: HubOptions, {wholeBody = false}: {wholeBody?: bool
           return new Response(body, {status: response.status, statusText: response.statusText, headers: response.headers});
         } catch (error) {
           if (hub.signal?.aborted) throw interrupted();
-          if (attempt >= hub.retries) throw error;
+          if (!mayRetry(hub, attempt, backoffMs(hub, attempt + 1))) throw error;
           await pause(hub, {url, attempt: attempt + 1, waitMs: backoffMs(hub, attempt + 1), reason: `body cut: ${networkReason(error)}`});
           continue;
         }
       }
-      const retryAfter = retryAfterMs(response.headers.get('retry-after'));
       await response.body?.cancel().catch(() => undefined);
-      await pause(hub, {url, attempt: attempt + 1, status: response.status, waitMs: retryAfter ?? backoffMs(hub, attempt + 1), reason: `HTTP ${response.status}`});
+      await pause(hub, {url, attempt: attempt + 1, status: response.status, waitMs, reason: `HTTP ${response.status}`});
     }
   };
+}
+
+/**
+ * Whether another try may follow try number `attempt` (0-based) after waiting `waitMs`: retries
+ * left, and the wait ends before `hub.retryUntil` (--timeout), so a Hub that keeps answering 429
+ * cannot stall a run past its bound.
+ */
+export function mayRetry(hub: HubOptions, attempt: number, waitMs: number): boolean {
+  return attempt < hub.retries && (hub.retryUntil === undefined || Date.now() + waitMs <= hub.retryUntil);
 }
 
 async function pause(hub: HubOptions, info: {url: string; attempt: number; status?: number; waitMs: number; reason: string}): Promise<void> {
@@ -100,12 +111,26 @@ export function interrupted(): KpiError {
   return new KpiError('KPI_INTERRUPTED', 'interrupted: the Hub request was aborted');
 }
 
-/** A network error's code (`ECONNRESET`) or message, for retry info and error messages. */
+/** What the common network error codes mean, for a person reading the log. */
+const NETWORK_WORDS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ETIMEDOUT: 'connection timed out',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host lookup failed',
+  EPIPE: 'connection closed while sending',
+  UND_ERR_SOCKET: 'connection closed by the server',
+  UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
+  UND_ERR_HEADERS_TIMEOUT: 'no response headers in time',
+  UND_ERR_BODY_TIMEOUT: 'response body stalled',
+};
+
+/** A network error in words with its code (`connection reset (ECONNRESET)`), or its message. */
 export function networkReason(error: unknown): string {
   let e: unknown = error;
   for (let depth = 0; e instanceof Error && depth < 4; depth++) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (typeof code === 'string' && /^E[A-Z]+$|^UND_ERR/.test(code)) return code;
+    if (typeof code === 'string' && /^E[A-Z]+$|^UND_ERR/.test(code)) return NETWORK_WORDS[code] ? `${NETWORK_WORDS[code]} (${code})` : code;
     if (!e.cause) return e.message;
     e = e.cause;
   }
@@ -134,7 +159,9 @@ export function hubError(code: KpiErrorCode, what: string, error: unknown, hub: 
   const why = status !== undefined ? `HTTP ${status}: ${(error as Error).message}` : networkReason(error);
   const retried = status === undefined ? error instanceof TypeError : isRetryable(status);
   const tries = retried ? ` ${afterRetries(hub.retries)}` : '';
-  return new KpiError(code, redact(`${what}: ${why}${tries}${hint(status, hub)}`, hub.token), {...context, ...(status !== undefined && {status})});
+  // A refused token is configuration, not a passing failure: running again cannot help (exit 1).
+  const refused = status === 401 || status === 403;
+  return new KpiError(refused ? 'KPI_AUTH_REFUSED' : code, redact(`${what}: ${why}${tries}${hint(status, hub)}`, hub.token), {...context, ...(status !== undefined && {status})});
 }
 
 /** What a person can do about a failure: where the Hub was, or which token was refused. */

@@ -1,4 +1,4 @@
-import type {PyDict} from '../py/value.js';
+import {PyCrash, type PyDict} from '../py/value.js';
 import type {Instant} from '../time/iso.js';
 import type {ParseNeeds} from '../parse/session-events.js';
 import {schemaColumns, type SchemaName} from './catalog.js';
@@ -132,9 +132,21 @@ export class BucketTotals implements BucketView {
     return this.totals[index] as B;
   }
 
-  /** The KPI row's cells, in column order (without the bucket key). */
-  cells(): string[] {
-    return this.schema.columns.map(c => c.cell(this));
+  /**
+   * The KPI row's cells, in column order (without the bucket key). A value that cannot be computed
+   * (a ratio of integers too large for a float: the reference crashes there and loses every hour
+   * of its run) costs only its cell, which is left empty and reported through `onUncomputable`.
+   */
+  cells(onUncomputable?: (column: string, reason: string) => void): string[] {
+    return this.schema.columns.map(c => {
+      try {
+        return c.cell(this);
+      } catch (error) {
+        if (!(error instanceof PyCrash)) throw error;
+        onUncomputable?.(c.column, error.message);
+        return '';
+      }
+    });
   }
 }
 

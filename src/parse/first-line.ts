@@ -61,7 +61,7 @@ export function firstLine(bytes: Uint8Array): FirstLine {
     held = heldBack(bytes, start, pos);
     const decoded = pos - held;
     if (!isUtf8(bytes.subarray(start, decoded))) {
-      return invalid(`invalid UTF-8 in bytes ${start}-${decoded - 1} (decoded with the first line)`);
+      return invalid(`invalid UTF-8 (in bytes ${start}-${decoded - 1}, decoded with the first line)`);
     }
     if (decoded === start) continue;
     let end = pendingCr;

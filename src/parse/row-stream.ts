@@ -176,7 +176,7 @@ class RowReader {
     const whole = all.subarray(0, end);
     if (isAscii(whole)) return whole.toString('latin1');
     if (isUtf8(whole)) return whole.toString('utf8');
-    this.close({ok: false, reason: `invalid UTF-8 in the first line (bytes ${this.seen}-${this.seen + bytes.length - 1})`});
+    this.close({ok: false, reason: `invalid UTF-8 (in bytes ${this.seen}-${this.seen + bytes.length - 1}, in the first line)`});
     return undefined;
   }
 

@@ -1,4 +1,4 @@
-import {lstat, mkdir, realpath, rename, rm, writeFile} from 'node:fs/promises';
+import {lstat, mkdir, realpath, rename, rm, stat, writeFile} from 'node:fs/promises';
 import {basename, dirname, join, resolve, sep} from 'node:path';
 import {KpiError} from '../errors.js';
 import type {OutputFile} from '../types.js';
@@ -13,12 +13,12 @@ export async function writeLocalFiles(outDir: string, files: readonly OutputFile
   const root = resolve(outDir);
   const targets = files.map(file => ({file, target: safeJoin(root, file.path)}));
   if (targets.length === 0) return [];
-  await mkdir(root, {recursive: true});
+  await makeDirs(root);
   const realRoot = await realpath(root);
   for (const {file, target} of targets) await checkRealFolder(realRoot, dirname(target), file.path);
   const written: string[] = [];
   for (const {file, target} of targets) {
-    await mkdir(dirname(target), {recursive: true});
+    await makeDirs(dirname(target));
     // Checked again now that the folders exist: one may have been swapped for a link meanwhile.
     const folder = await checkRealFolder(realRoot, dirname(target), file.path);
     const temp = join(folder, `.${basename(target)}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`);
@@ -28,7 +28,7 @@ export async function writeLocalFiles(outDir: string, files: readonly OutputFile
       await rename(temp, join(folder, basename(target)));
     } catch (error) {
       await rm(temp, {force: true});
-      throw new KpiError('KPI_UPLOAD_FAILED', `cannot write ${target}: ${(error as Error).message}`);
+      throw new KpiError('KPI_OUTPUT_FAILED', `cannot write ${target}: ${(error as Error).message}`);
     }
     written.push(target);
   }
@@ -60,4 +60,32 @@ async function checkRealFolder(realRoot: string, folder: string, relative: strin
     );
   }
   return existing === folder ? real : join(real, folder.slice(existing.length));
+}
+
+/**
+ * `mkdir -p`, one folder at a time: Node's recursive mkdir loops forever under /proc (issue 14),
+ * where a folder that cannot be created reports ENOENT although its parent exists. A failure is a
+ * one-line KPI_OUTPUT_FAILED naming the folder.
+ */
+export async function makeDirs(folder: string): Promise<void> {
+  const missing: string[] = [];
+  for (let dir = resolve(folder); ; dir = dirname(dir)) {
+    const found = await lstat(dir).then(s => s, () => undefined);
+    if (found) {
+      if (!found.isDirectory() && !(found.isSymbolicLink() && (await stat(dir).catch(() => undefined))?.isDirectory())) {
+        throw new KpiError('KPI_OUTPUT_FAILED', `cannot create ${folder}: ${dir} is not a folder`);
+      }
+      break;
+    }
+    missing.unshift(dir);
+    if (dirname(dir) === dir) break;
+  }
+  for (const dir of missing) {
+    try {
+      await mkdir(dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      throw new KpiError('KPI_OUTPUT_FAILED', `cannot create ${folder}: mkdir ${dir} failed (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+  }
 }

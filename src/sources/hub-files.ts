@@ -2,7 +2,7 @@ import {Readable} from 'node:stream';
 import {downloadFile, listFiles} from '@huggingface/hub';
 import {KpiError} from '../errors.js';
 import {checkHubOptions, datasetRepo, redact, type HubOptions} from '../hub/config.js';
-import {afterRetries, backoffMs, hubError, hubFetch, interrupted, keepErrorCode, networkReason, sleep, statusOf} from '../hub/fetch.js';
+import {afterRetries, backoffMs, hubError, hubFetch, interrupted, keepErrorCode, mayRetry, networkReason, sleep, statusOf} from '../hub/fetch.js';
 import {compareCodePoints} from '../py/json.js';
 import type {ListedFile} from './local-files.js';
 
@@ -216,9 +216,9 @@ function resumableStream(blob: Blob, url: string, state: BodyState, hub: HubOpti
   async function resume(reason: string): Promise<boolean> {
     if (hub.signal?.aborted) return stop(interrupted());
     if (state.fatal) return stop(fail(state.fatal));
-    if (resumes >= hub.retries) return stop(fail(`${reason} ${afterRetries(hub.retries)}`));
+    const waitMs = backoffMs(hub, resumes + 1);
+    if (!mayRetry(hub, resumes, waitMs)) return stop(fail(`${reason} ${afterRetries(resumes)}`));
     resumes++;
-    const waitMs = backoffMs(hub, resumes);
     hub.onRetry?.({url: redact(url, hub.token), attempt: resumes, waitMs, reason: redact(reason, hub.token)});
     try {
       await sleep(waitMs, hub.signal);

@@ -25,7 +25,7 @@ export async function openInput(ref: InputRef, hooks: DownloadHooks = {}): Promi
       }
     case 'hub': {
       const {openHubFile} = await import('./hub-files.js');
-      return openHubFile(ref.repo, ref.path, {hubUrl: ref.hubUrl, token: ref.token, retries: ref.retries, ...hooks}, ref.size);
+      return openHubFile(ref.repo, ref.path, {hubUrl: ref.hubUrl, token: ref.token, retries: ref.retries, retryUntil: ref.retryUntil, ...hooks}, ref.size);
     }
   }
 }

@@ -19,7 +19,9 @@ describe('check', () => {
     [{concurrency: 0}, /--concurrency must be an integer >= 1, got 0/],
     [{threads: 0}, /--threads must be an integer >= 1, got 0/],
     [{threads: 1.5}, /--threads must be an integer >= 1, got 1.5/],
-    [{now: '2026-04-24T00'}, /--now only applies to --hours/],
+    [{now: '2026-04-24T00', datetime: '2026-04-24T14'}, /--now pins the clock for --hours or the cron path/],
+    [{_: ['../data']}, /unexpected argument "..\/data": kpi-stream takes only flags/],
+    [{outDir: ''}, /option `--out-dir` needs a value/],
     [{outDir: undefined}, /say where the CSVs go/],
   ] as Array<[Partial<CliArgs>, RegExp]>)('rejects %o', (extra, message) => {
     expect(() => check({...base, ...extra})).toThrow(UsageError);

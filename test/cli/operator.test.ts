@@ -187,15 +187,15 @@ describe('exit codes', () => {
   it('2 with --strict when a file is skipped as invalid; 0 with --strict on clean input', async () => {
     const strict = await cli(local(mixedDir, ...DAILY, '--out-dir', outDir(), '--strict'));
     expect(strict.code).toBe(2);
-    expect(strict.stderr).toContain('--strict: 3 file(s) were skipped as invalid');
+    expect(strict.stderr).toContain('with --strict, a skipped file fails the run: 3 file(s) were skipped as invalid');
     expect((await cli(local(cleanDir, ...DAILY, '--out-dir', outDir(), '--strict'))).code).toBe(0);
   });
 
-  it('3 when the output cannot be written, naming the file', async () => {
+  it('4 when the output cannot be written, naming the file (3 is for the upload)', async () => {
     const out = outDir();
     mkdirSync(join(out, 'daily', `${DAY}.csv`), {recursive: true}); // a folder where the CSV goes
     const result = await cli(local(cleanDir, ...DAILY, '--out-dir', out));
-    expect(result.code).toBe(3);
+    expect(result.code).toBe(4);
     expect(result.stderr).toContain(`cannot write ${resolve(out, 'daily', `${DAY}.csv`)}`);
   });
 });
@@ -232,8 +232,8 @@ describe('the summary', () => {
     const line = result.lines.at(-1)!;
     expect(line).toMatch(
       new RegExp(
-        `^kpi-stream: ${cleanDayFiles + 5} files listed, ${cleanDayFiles + 2} read, 3 skipped \\((1 empty first line, 2 row is not valid JSON|2 row is not valid JSON, 1 empty first line)\\); ` +
-          `${cleanDayFiles + 2} sessions, ${mixedEvents} events, \\d+\\.\\d MB; 1 buckets written; \\d+ warnings; \\d+\\.\\d\\d s$`,
+        `^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ kpi-stream 2026-04-21 \\(daily\\): ${cleanDayFiles + 5} files listed, ${cleanDayFiles + 2} read, 3 skipped \\((1 empty first line, 2 row is not valid JSON|2 row is not valid JSON, 1 empty first line)\\); ` +
+          `${cleanDayFiles + 2} sessions, ${mixedEvents} events, \\d+\\.\\d MB; 1 bucket written; \\d+ warnings; \\d+\\.\\d\\d s$`,
       ),
     );
     expect(result.stdout).toBe('');
@@ -256,7 +256,7 @@ describe('--log-format json', () => {
     expect(result.raw).toBe('');
   });
 
-  it('also for a run that fails (exit 2) and one that cannot write (exit 3)', async () => {
+  it('also for a run that fails (exit 2) and one that cannot write (exit 4)', async () => {
     const {dir} = withUnreadableFile();
     const failed = await cli(local(dir, ...DAILY, '--out-dir', outDir(), '--log-format', 'json'));
     expect(failed.code).toBe(2);
@@ -264,8 +264,8 @@ describe('--log-format json', () => {
     const out = outDir();
     mkdirSync(join(out, 'daily', `${DAY}.csv`), {recursive: true});
     const unwritable = await cli(local(cleanDir, ...DAILY, '--out-dir', out, '--log-format', 'json'));
-    expect(unwritable.code).toBe(3);
-    expect(unwritable.lines.map(json).at(-1)).toMatchObject({level: 'error', code: 'KPI_UPLOAD_FAILED'});
+    expect(unwritable.code).toBe(4);
+    expect(unwritable.lines.map(json).at(-1)).toMatchObject({level: 'error', code: 'KPI_OUTPUT_FAILED'});
   });
 
   it('also for a usage error and for --verbose stacks', async () => {
@@ -283,7 +283,7 @@ describe('--quiet', () => {
     const result = await cli(local(mixedDir, ...DAILY, '--out-dir', outDir(), '--quiet'));
     expect(result.code).toBe(0);
     expect(result.lines).toHaveLength(1);
-    expect(result.lines[0]).toMatch(/^kpi-stream: \d+ files listed/);
+    expect(result.lines[0]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ kpi-stream [^:]+: \d+ files listed/);
     expect(result.raw).toBe('');
   });
 
@@ -291,7 +291,7 @@ describe('--quiet', () => {
     const {dir, name} = withUnreadableFile();
     const result = await cli(local(dir, ...DAILY, '--out-dir', outDir(), '--quiet', '--verbose'));
     expect(result.code).toBe(2);
-    expect(result.lines.filter(l => !l.startsWith('error: '))).toEqual([expect.stringMatching(/^kpi-stream: \d+ files listed/)]);
+    expect(result.lines.filter(l => !l.startsWith('error: '))).toEqual([expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ kpi-stream [^:]+: \d+ files listed/)]);
     expect(result.stderr).toContain(name);
   });
 
@@ -335,11 +335,11 @@ describe('the progress line', () => {
     expect(frames.length).toBeGreaterThan(0);
     expect(frames[0]).toMatch(/^\[[#.]+\] \d+\/8 files \| \d+\.\d MB \| [\d,]+ events\/s \| \d+\.\d s/);
     expect(result.raw.endsWith(ERASE), 'erased at the end').toBe(true);
-    expect(result.stderr.lastIndexOf(ERASE)).toBeLessThan(result.stderr.indexOf('kpi-stream: 8 files listed'));
+    expect(result.stderr.lastIndexOf(ERASE)).toBeLessThan(result.stderr.indexOf(': 8 files listed'));
     expect(result.stdout.startsWith('bucket,')).toBe(true);
     expect(result.stdout).not.toContain('\r');
     expect(result.stdout).not.toContain('files |');
-    expect(screen(result.stderr).filter(Boolean)).toEqual([expect.stringMatching(/^kpi-stream: 8 files listed/)]);
+    expect(screen(result.stderr).filter(Boolean)).toEqual([expect.stringMatching(/Z kpi-stream [^:]+: 8 files listed/)]);
   });
 
   it.each([
@@ -436,10 +436,10 @@ process.on = function (type, listener) {
     expect(result.stdout).toBe('');
   });
 
-  it('SIGTERM with worker threads and JSON logs: the same, every line JSON', async () => {
+  it('SIGTERM with worker threads and JSON logs: exit 143, the same otherwise, every line JSON', async () => {
     // Worker threads: closing the pool rejects the reads still queued (see src/cli/main.ts).
     const result = await interrupted('SIGTERM', ['--threads', '2', '--concurrency', '16', '--log-format', 'json']);
-    expect(result.code, result.stderr).toBe(130);
+    expect(result.code, result.stderr).toBe(143);
     // The run stops within the 1.5 s grace period; the bound is loose because a shared CI
     // machine can stall a process for a second (this is a hang check, not a benchmark).
     expect(result.ms).toBeLessThan(STOP_BOUND_MS);
@@ -490,7 +490,7 @@ describe('safe paths', () => {
     writeFileSync(join(dir, 'sessions', DAY, 'x\nerror: all good\x1b[2J.jsonl'), 'not json');
     const result = await cli(local(dir, ...DAILY, '--out-dir', outDir()));
     expect(result.code).toBe(0);
-    expect(result.lines).toEqual([`warn: sessions/${DAY}/x\\nerror: all good\\x1b[2J.jsonl: skipped: row is not valid JSON: Expecting value (char 0)`, expect.stringMatching(/^kpi-stream: 1 files listed/)]);
+    expect(result.lines).toEqual([`warn: sessions/${DAY}/x\\nerror: all good\\x1b[2J.jsonl: skipped: row is not valid JSON: Expecting value (char 0)`, expect.stringMatching(/Z kpi-stream [^:]+: 1 file listed/)]);
     for (const line of result.lines) expect(line).not.toMatch(/[\x00-\x1f]/);
   });
 
@@ -552,7 +552,7 @@ describe('Hub runs that fail: what they say, and never the token', () => {
   it('a Hub that is not there (wrong endpoint): exit 2 naming the folder, dataset and the network error', async () => {
     const result = await cli(hubDaily, {env: env(await closedPort())});
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`cannot list sessions/${DAY}/ in dataset ${SOURCE}: ECONNREFUSED (after 1 retry)`);
+    expect(result.stderr).toContain(`cannot list sessions/${DAY}/ in dataset ${SOURCE}: connection refused (ECONNREFUSED) (after 1 retry)`);
   });
 
   it('Hub failures say where and what to do: the endpoint for a refused connection, the token for a 401', async () => {
@@ -565,10 +565,10 @@ describe('Hub runs that fail: what they say, and never the token', () => {
     expect(denied.stderr).toMatch(/token/i);
   });
 
-  it('a token the Hub refuses (401): exit 2 with the status, nothing committed', async () => {
+  it('a token the Hub refuses (401): exit 1 (configuration, not "run again") with the status, nothing committed', async () => {
     const hub = await start(new Map(), 'hf_OTHERtoken');
     const result = await cli(['--daily-backfill', DAY, '--retries', '1'], {env: env(hub)});
-    expect(result.code).toBe(2);
+    expect(result.code).toBe(1);
     expect(result.stderr).toContain('401');
     expect(result.stderr).toContain(SOURCE);
     expect(hub.commits).toHaveLength(0);
@@ -635,14 +635,14 @@ describe('Hub runs that fail: what they say, and never the token', () => {
     expect(failing.code, failing.stderr).toBe(2);
     const refused = await runChild([...hubDaily, '--log-format', 'json', '--verbose'], {...base, ...env(hub, 'hf_SECRETwrong')});
     printed.push(refused.stdout, refused.stderr);
-    expect(refused.code).toBe(2);
+    expect(refused.code).toBe(1);
   });
 
   it('a succeeding verbose dry run, for the scan', async () => {
     const hub = await start();
     const result = await cli([...hubDaily, '--verbose'], {env: env(hub)});
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toContain('dry run: would commit 1 file(s)');
+    expect(result.stderr).toContain('dry run: would commit 1 file to');
   });
 
   it('a token given as an argument: exit 1 saying to use HF_TOKEN or --token-file, the token not echoed', async () => {

@@ -123,6 +123,9 @@ function downloadsByPath(hub: HubServer): Map<string, number> {
   return byPath;
 }
 
+/** Listing requests on the source dataset (the target's folders are listed too, to compare before committing). */
+const sourceListings = (hub: HubServer) => hub.requests.filter(r => r.endpoint === 'tree' && r.repo === SOURCE).length;
+
 function countsLine(hub: HubServer): string {
   const c = hub.counts;
   return `listings ${c.tree}, downloads ${c.resolve}, createRepo ${c.createRepo}, preupload ${c.preupload}, commit requests ${c.commit}, commits ${hub.commits.length}`;
@@ -153,12 +156,14 @@ describe('kpi-stream from the Hub to the Hub (7-day backfill)', () => {
     expect(hub.counts.preupload).toBe(2);
     expect(hub.counts.commit).toBe(1);
 
-    const listed = hub.requests.filter(r => r.endpoint === 'tree');
+    const listed = hub.requests.filter(r => r.endpoint === 'tree' && r.repo === SOURCE);
     const firstPages = listed.filter(r => !r.url.includes('cursor='));
     expect(firstPages.map(r => r.path).sort()).toEqual(weekFolders.map(d => `sessions/${d}`));
     const pages = weekFolders.reduce((n, d) => n + listingPages(d, PAGE_SIZE), 0);
     expect(pages).toBeGreaterThan(weekFolders.length); // pagination is exercised
-    expect(hub.counts.tree).toBe(pages);
+    expect(sourceListings(hub)).toBe(pages);
+    // The target is listed to compare blob ids: it does not exist yet, so one request says so.
+    expect(hub.requests.filter(r => r.endpoint === 'tree' && r.repo === TARGET)).toHaveLength(1);
 
     const files = weekFolders.flatMap(folderFiles);
     const downloads = downloadsByPath(hub);
@@ -199,7 +204,7 @@ describe('kpi-stream from the Hub to the Hub (7-day backfill)', () => {
       expect(hub.counts.createRepo).toBe(flags[0] === '--concurrency' ? 0 : 1);
       expect(hub.commits).toHaveLength(1);
       expect(diffTrees(localWeek, targetTree(hub)), flags.join(' ')).toEqual([]);
-      expect(hub.counts.tree).toBe(weekFolders.length);
+      expect(sourceListings(hub)).toBe(weekFolders.length);
       expect(hub.counts.resolve).toBe(weekFolders.flatMap(folderFiles).length);
       await hub.close();
       server = undefined;
@@ -208,7 +213,7 @@ describe('kpi-stream from the Hub to the Hub (7-day backfill)', () => {
 });
 
 describe('kpi-stream on single hours and days', () => {
-  it('--datetime commits one file in one commit; running it again commits identical bytes', async () => {
+  it('--datetime commits one file in one commit; running it again commits nothing (the blob ids match), and says so', async () => {
     const hub = await startHub({pageSize: 1000});
     const path = hourPath(1);
     const hour = hourOf(path);
@@ -224,18 +229,27 @@ describe('kpi-stream on single hours and days', () => {
     expect(hub.commits[0].message).toBe(`KPIs for ${hour}`);
     expect([...hub.commits[0].files.keys()]).toEqual([path]);
     expect(targetTree(hub).get(path)!.equals(localWeek.get(path)!)).toBe(true);
-    expect(hub.counts.tree).toBe(2);
+    expect(sourceListings(hub)).toBe(2);
     expect(hub.counts.resolve).toBe(folders.flatMap(folderFiles).length);
 
     hub.resetCounts();
     const again = await cli(['--datetime', hour], hubEnv(hub));
     expect(again.code, again.stderr).toBe(0);
     console.log(`[hub counts] the same hour again (target exists): ${countsLine(hub)}`);
+    expect(hub.commits).toHaveLength(1);
+    expect(hub.counts.createRepo + hub.counts.preupload + hub.counts.commit).toBe(0);
+    // One listing of the hour's target folder, to compare blob ids.
+    expect(hub.requests.filter(r => r.endpoint === 'tree' && r.repo === TARGET).map(r => r.path)).toEqual([path.slice(0, path.lastIndexOf('/'))]);
+    expect(again.stderr).toContain(`all 1 file unchanged in dataset ${TARGET}: nothing to commit`);
+    expect(again.stderr).toMatch(new RegExp(`nothing committed to ${TARGET}, 1 unchanged; [\\d.]+ s\\n$`));
+
+    // One bucket changed (its file edited on the target): only that one is committed.
+    hub.setFile(TARGET, path, Buffer.from('edited\n'));
+    const third = await cli(['--datetime', hour], hubEnv(hub));
+    expect(third.code, third.stderr).toBe(0);
     expect(hub.commits).toHaveLength(2);
-    expect(hub.commits[1].files).toEqual(hub.commits[0].files);
-    expect(hub.counts.createRepo).toBe(0);
-    expect(hub.counts.preupload).toBe(1);
-    expect(hub.counts.commit).toBe(1);
+    expect([...hub.commits[1].files.keys()]).toEqual([path]);
+    expect(targetTree(hub).get(path)!.equals(localWeek.get(path)!)).toBe(true);
   });
 
   it('the cron path (--hours 1 --now, as `node bin/kpi-stream` with HF_ENDPOINT and HF_TOKEN) commits the last completed hour', async () => {
@@ -276,7 +290,7 @@ describe('kpi-stream on single hours and days', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(hub.commits).toHaveLength(1);
     expect(diffTrees(localWeek, targetTree(hub))).toEqual([]);
-    expect(hub.counts.tree + hub.counts.resolve).toBe(0);
+    expect(sourceListings(hub) + hub.counts.resolve).toBe(0);
   });
 });
 
@@ -368,7 +382,7 @@ describe('kpi-stream when the Hub misbehaves', () => {
     expect(diffTrees(localWeek, targetTree(hub))).toEqual([]);
     const pages = weekFolders.reduce((n, d) => n + listingPages(d, PAGE_SIZE), 0);
     const files = weekFolders.flatMap(folderFiles).length;
-    expect(hub.counts.tree).toBe(pages + (extra.tree ?? 0));
+    expect(sourceListings(hub)).toBe(pages + (extra.tree ?? 0));
     expect(hub.counts.resolve).toBe(files + (extra.resolve ?? 0));
     expect(hub.counts.createRepo).toBe(1 + (extra.createRepo ?? 0));
     expect(hub.counts.commit).toBe(1 + (extra.commit ?? 0));
@@ -449,10 +463,10 @@ describe('kpi-stream when it cannot finish', () => {
     expect(hub.requests).toHaveLength(0);
   });
 
-  it('a token the Hub refuses: exit 2, nothing committed', async () => {
+  it('a token the Hub refuses: exit 1 (configuration), nothing committed', async () => {
     const hub = await startHub();
     const result = await cli(week('--verbose'), hubEnv(hub, WRONG_TOKEN));
-    expect(result.code, result.stderr).toBe(2);
+    expect(result.code, result.stderr).toBe(1);
     expect(result.stderr).toContain('401');
     expect(hub.commits).toHaveLength(0);
   });
@@ -465,7 +479,7 @@ describe('kpi-stream when it cannot finish', () => {
     expect(hub.commits).toHaveLength(0);
     expect(hub.counts.preupload + hub.counts.createRepo + hub.counts.commit).toBe(0);
     expect(hub.counts.resolve).toBe(weekFolders.flatMap(folderFiles).length);
-    expect(result.stderr).toContain(`would commit ${localWeek.size} file(s) to dataset ${TARGET}`);
+    expect(result.stderr).toContain(`would commit ${localWeek.size} files to dataset ${TARGET}`);
     for (const path of localWeek.keys()) expect(result.stderr).toContain(`${path} (${localWeek.get(path)!.length} bytes)`);
   });
 });

@@ -1,4 +1,4 @@
-import {mkdtemp, writeFile} from 'node:fs/promises';
+import {mkdir, mkdtemp, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
@@ -35,6 +35,22 @@ describe('resolveToken', () => {
     expect(await resolveToken({...all, HF_KPI_WRITE_TOKEN: undefined})).toBe('hf_b');
     expect(await resolveToken({HF_TOKEN: 'hf_c', HF_ADMIN_TOKEN: 'hf_d'})).toBe('hf_c');
     expect(await resolveToken({HF_ADMIN_TOKEN: 'hf_d'})).toBe('hf_d');
+  });
+
+  it('after the four variables, the token `hf auth login` saved: HF_TOKEN_PATH, else $HF_HOME/token, else ~/.cache/huggingface/token', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kpi-login-'));
+    await writeFile(join(dir, 'saved'), 'hf_saved\n');
+    expect(await resolveToken({HF_TOKEN_PATH: join(dir, 'saved')})).toBe('hf_saved');
+    expect(await resolveToken({HF_TOKEN: 'hf_c', HF_TOKEN_PATH: join(dir, 'saved')})).toBe('hf_c');
+    await mkdir(join(dir, 'home', '.cache', 'huggingface'), {recursive: true});
+    await writeFile(join(dir, 'home', '.cache', 'huggingface', 'token'), 'hf_login');
+    expect(await resolveToken({HOME: join(dir, 'home')})).toBe('hf_login');
+    await mkdir(join(dir, 'hfhome'));
+    await writeFile(join(dir, 'hfhome', 'token'), 'hf_hfhome');
+    expect(await resolveToken({HOME: join(dir, 'home'), HF_HOME: join(dir, 'hfhome')})).toBe('hf_hfhome');
+    const missing = await thrown(() => resolveToken({HF_TOKEN_PATH: join(dir, 'nothing')}));
+    expect(missing.code).toBe('KPI_CONFIG_MISSING');
+    expect(missing.message).toContain(`log in with \`hf auth login\` (which saves it to ${join(dir, 'nothing')})`);
   });
 
   it('passes over empty variables, as the reference does', async () => {
@@ -158,6 +174,6 @@ describe('hubFetch', () => {
     const options = {...hubOptions(hub, {retries: 2}), hubUrl: url};
     const error = await thrown(() => hubFetch(options)(`${url}/api/datasets/a/b`));
     expect(error).toBeInstanceOf(TypeError);
-    expect(options.retried.map(r => r.reason)).toEqual(['ECONNREFUSED', 'ECONNREFUSED']);
+    expect(options.retried.map(r => r.reason)).toEqual(['connection refused (ECONNREFUSED)', 'connection refused (ECONNREFUSED)']);
   });
 });

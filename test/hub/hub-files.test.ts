@@ -81,11 +81,11 @@ describe('listHubFiles', () => {
     expect(error.message).toContain('HTTP 404');
   });
 
-  it('raises KPI_INPUT_UNREADABLE without retrying when the token is refused, and never shows it', async () => {
+  it('raises KPI_AUTH_REFUSED (exit 1) without retrying when the token is refused, and never shows it', async () => {
     await start();
     const hub = hubOptions(server, {token: 'hf_WRONGtoken456'});
     const error = await thrown(() => listHubFiles(SOURCE, [DAY1], hub));
-    expect(error.code).toBe('KPI_INPUT_UNREADABLE');
+    expect(error.code).toBe('KPI_AUTH_REFUSED');
     expect(error.message).toContain('HTTP 401');
     expect(server.counts.tree).toBe(1);
     expect(printable(error)).not.toContain('hf_WRONGtoken456');

@@ -100,11 +100,11 @@ describe('commitFiles', () => {
     expect(printable(error, hub.retried)).not.toContain(TOKEN);
   });
 
-  it('raises KPI_UPLOAD_FAILED at once when the token is refused, without showing it', async () => {
+  it('raises KPI_AUTH_REFUSED (exit 1) at once when the token is refused, without showing it', async () => {
     server = await startHubServer({token: TOKEN, repos: {[TARGET]: {files: new Map()}}});
     const hub = hubOptions(server, {token: 'hf_WRONGtoken456'});
     const error = await thrown(() => commitFiles(TARGET, FILES, MESSAGE, hub));
-    expect(error.code).toBe('KPI_UPLOAD_FAILED');
+    expect(error.code).toBe('KPI_AUTH_REFUSED');
     expect(error.message).toContain('HTTP 401');
     expect(server.requests).toHaveLength(1);
     expect(printable(error)).not.toContain('hf_WRONGtoken456');

@@ -91,10 +91,10 @@ describe('writeLocalFiles', () => {
     expect(readFileSync(join(out, 'daily', '2026-04-21.csv'), 'utf8')).toBe('a\n');
   });
 
-  it('raises KPI_UPLOAD_FAILED naming the file when it cannot be written, and removes its temp file', async () => {
+  it('raises KPI_OUTPUT_FAILED naming the file when it cannot be written, and removes its temp file', async () => {
     const {out} = folders();
     mkdirSync(join(out, 'daily', '2026-04-21.csv'), {recursive: true});
-    await expect(writeLocalFiles(out, files)).rejects.toMatchObject({code: 'KPI_UPLOAD_FAILED', message: expect.stringContaining(`cannot write ${join(out, 'daily', '2026-04-21.csv')}`)});
+    await expect(writeLocalFiles(out, files)).rejects.toMatchObject({code: 'KPI_OUTPUT_FAILED', message: expect.stringContaining(`cannot write ${join(out, 'daily', '2026-04-21.csv')}`)});
     expect(readdirSync(join(out, 'daily'))).toEqual(['2026-04-21.csv']);
   });
 });

@@ -20,12 +20,12 @@ export interface CliRun {
   ms: number;
 }
 
-/** Runs `run(args)` in this process; `now` pins the clock for `--hours` without `--now`. */
-export async function runInProcess(args: string[], env: NodeJS.ProcessEnv, now = new Date()): Promise<CliRun> {
+/** Runs `run(args)` in this process; `now` pins the clock for `--hours` without `--now`; `stdin` is fed to it. */
+export async function runInProcess(args: string[], env: NodeJS.ProcessEnv, now = new Date(), stdin?: string | Buffer): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
-    stdin: Readable.from([]),
+    stdin: Readable.from(stdin === undefined ? [] : [Buffer.from(stdin)]),
     stdout: text => void (stdout += text),
     stderr: line => void (stderr += `${line}\n`),
     stderrRaw: text => void (stderr += text),

@@ -81,6 +81,8 @@ export interface HubServer {
   requests: HubRequest[];
   commits: CommitRecord[];
   repoFiles(repo: string): Map<string, Buffer>;
+  /** Puts a file into an existing repo as another client's commit would (its oid follows). */
+  setFile(repo: string, path: string, content: Buffer): void;
   inject(fault: HubFault): void;
   /** Zeroes the counts and the request log (faults and repos stay). */
   resetCounts(): void;
@@ -356,6 +358,7 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
     requests,
     commits,
     repoFiles: name => new Map(repos.get(name)?.files ?? []),
+    setFile: (name, path, content) => void repos.get(name)!.files.set(path, content),
     inject: fault => faults.push({...fault, left: fault.times ?? 1}),
     resetCounts: () => {
       for (const e of ENDPOINTS) counts[e] = 0;
