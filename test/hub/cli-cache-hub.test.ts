@@ -37,11 +37,11 @@ async function startHub(files: Map<string, Buffer>): Promise<HubServer> {
   return server;
 }
 
-/** A Hub run of `hours` that writes the CSVs locally and commits nothing; the paths it downloaded. */
+/** A Hub run of `hours` that writes the CSVs locally (and commits them); the paths it downloaded. */
 async function hubRun(hub: HubServer, hours: string[], cacheDir?: string): Promise<{tree: Map<string, Buffer>; downloaded: string[]; stderr: string}> {
   hub.resetCounts();
   const out = join(scratch, `out-${runs++}`);
-  const args = [...hours, '--dry-run', '--out-dir', out, '--retries', '1', ...(cacheDir ? ['--cache-dir', cacheDir] : [])];
+  const args = [...hours, '--out-dir', out, '--retries', '1', ...(cacheDir ? ['--cache-dir', cacheDir] : [])];
   const result = await runInProcess(args, {HF_KPI_WRITE_TOKEN: TOKEN, HF_ENDPOINT: hub.url});
   expect(result.code, result.stderr).toBe(0);
   expect(result.stderr).not.toContain(TOKEN);
@@ -72,7 +72,10 @@ describe('--cache-dir on the Hub', () => {
     expect(diffTrees((await hubRun(hub, ['--datetime', '2026-04-21T11'])).tree, next.tree)).toEqual([]);
 
     // Two files change, one is added: a new blob id each.
-    const [a, b, c] = sessionFiles(dataset, ['2026-04-21']).filter(p => !dataset.get(p)!.toString('utf8').startsWith('\ufeff'));
+    const plain = sessionFiles(dataset, ['2026-04-21']).filter(p => !dataset.get(p)!.toString('utf8').startsWith('\ufeff'));
+    // b must hold an llm_call for its change to change its bytes (and a KPI).
+    const b = plain.find(p => dataset.get(p)!.toString('utf8').includes('"llm_call"'));
+    const [a, c] = plain.filter(p => p !== b);
     const changed = new Map(dataset);
     changed.set(a!, Buffer.concat([dataset.get(a!)!, Buffer.from(' ')]));
     changed.set(b!, Buffer.from(dataset.get(b!)!.toString('utf8').replace('"llm_call"', '"tool_call"')));
