@@ -99,6 +99,7 @@ export function buildArgv(args: string[]): Argv {
     .example('$0 --source-dir data --datetime 2026-04-24T14 --out-dir out', 'One hour (reads folders 2026-04-23 and 2026-04-24)')
     .example('HF_TOKEN=hf_... $0 --hours 1', 'The cron path: the last completed hour, Hub to Hub, one commit')
     .example('HF_TOKEN=hf_... $0 --from 2026-04-20T00 --to 2026-04-27T00', 'A week of hours from the Hub in one pass and one commit')
+    .example('$0 report --kpi-dir out --html out/report.html', 'One HTML page of charts from the KPI CSVs (`kpi-stream report --help`)')
     .epilog(
       'Exit codes: 0 success; 1 usage or configuration error; 2 input could not be fetched (nothing written for the affected buckets) ' +
         'or, with --strict, a file was skipped; 3 the upload failed; 130 interrupted.\n\n' +

@@ -16,10 +16,10 @@ export const DEFAULT_CONCURRENCY = 8;
 /**
  * How many workers a run with these arguments may use: `--threads` (default: the cores), but no
  * more than `--concurrency` (a pool starts a worker only when every other one is busy), and none
- * for one thread, `--help` or `--version`.
+ * for one thread, `--help`, `--version` or the `report` subcommand.
  */
 export function workersToStart(argv: readonly string[], cores: number): number {
-  if (argv.some(arg => arg === '--help' || arg === '-h' || arg === '--version')) return 0;
+  if (argv[0] === 'report' || argv.some(arg => arg === '--help' || arg === '-h' || arg === '--version')) return 0;
   const threads = numberFlag(argv, '--threads') ?? cores;
   const workers = Math.min(threads, numberFlag(argv, '--concurrency') ?? DEFAULT_CONCURRENCY);
   return workers > 1 ? workers : 0;
