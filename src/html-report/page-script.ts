@@ -84,7 +84,7 @@ export function drawReport(model: PageModel, UPlot: typeof uPlot): void {
     drawn.push({column: info.column, kind: 'number', plot});
   }
 
-  /** A JSON map column as stacked areas: the largest keys each, the rest as "other". */
+  /** A JSON map column as stacked bars: the largest keys each, the rest as "other". */
   function stackedChart(view: ViewModel, info: ColumnInfo, parent: HTMLElement): void {
     const line = timeline(view);
     const totals = new Map<string, number>();
@@ -109,6 +109,7 @@ export function drawReport(model: PageModel, UPlot: typeof uPlot): void {
     parent.append(box);
     // uPlot paints series in order: the top of the stack first, each lower layer over it.
     const order = layers.map((_, li) => layers.length - 1 - li);
+    const bars = UPlot.paths.bars!({size: [0.8, 24], align: 0});
     const plot = new UPlot(
       {
         width: plotArea.clientWidth || 520,
@@ -122,8 +123,9 @@ export function drawReport(model: PageModel, UPlot: typeof uPlot): void {
             stroke: palette[li % palette.length]!,
             fill: palette[li % palette.length]! + 'cc',
             width: 1,
-            spanGaps: false,
-            points: {show: true, size: 4},
+            // Bars: most buckets are isolated between gaps, where areas would be spikes.
+            paths: bars,
+            points: {show: false},
             // Hover shows the layer's own value, not the stacked height.
             value: (_u: uPlot, _v: number | null, _si: number, di: number | null) => (di == null ? '—' : fmt(raw[li]![di])),
           })),
