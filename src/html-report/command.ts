@@ -1,6 +1,6 @@
 import {rename, writeFile} from 'node:fs/promises';
 import yargs from 'yargs';
-import {DEFAULT_CONCURRENCY} from '../cli/early.js';
+import {OPTIONS} from '../cli/args.js';
 import type {CliIo} from '../cli/run.js';
 import {EXIT, exitCodeFor, KpiError} from '../errors.js';
 import {resolveHubUrl, resolveToken, type RetryInfo} from '../hub/config.js';
@@ -17,13 +17,14 @@ export const REPORT_OPTIONS = {
   from: {type: 'string', group: 'Range:', describe: 'First hour (or day) to show, inclusive, e.g. 2026-04-20T00 [default: the first found]'},
   to: {type: 'string', group: 'Range:', describe: 'End of the range, exclusive, e.g. 2026-04-27T00 [default: after the last found]'},
   html: {type: 'string', group: 'Output:', describe: 'The HTML file to write (one self-contained page)'},
-  'hub-url': {type: 'string', group: 'Hub:', describe: 'Hub endpoint (default: $HF_ENDPOINT or https://huggingface.co)'},
-  'token-file': {type: 'string', group: 'Hub:', describe: 'Read the Hub token from this file instead of the environment'},
-  retries: {type: 'number', group: 'Hub:', default: 5, describe: 'Retries per Hub request'},
-  concurrency: {type: 'number', group: 'Hub:', default: DEFAULT_CONCURRENCY, describe: 'Downloads at once'},
-  quiet: {type: 'boolean', alias: 'q', describe: 'Only errors'},
-  verbose: {type: 'boolean', alias: 'v', describe: 'Every warning, stacks on errors'},
-  'log-format': {choices: ['text', 'json'] as const, default: 'text' as const, describe: 'Log lines as text or one JSON object per line'},
+  // The run's own Hub and logging flags, meaning the same here.
+  'hub-url': OPTIONS['hub-url'],
+  'token-file': OPTIONS['token-file'],
+  retries: OPTIONS.retries,
+  concurrency: {...OPTIONS.concurrency, group: 'Hub:', describe: 'KPI files downloaded at once'},
+  quiet: OPTIONS.quiet,
+  verbose: OPTIONS.verbose,
+  'log-format': OPTIONS['log-format'],
 } as const;
 
 export interface ReportArgs {

@@ -50,6 +50,18 @@ export function drawReport(model: PageModel, UPlot: typeof uPlot): void {
   const xValues = (view: ViewModel, line: Array<BucketModel | null>) =>
     line.map((b, i) => (b ? b.time : line[i - 1]!.time + view.step));
 
+  /** What every chart shares: the size, a UTC time axis, the hovered time, readable y ticks. */
+  function plotOptions(view: ViewModel, plotArea: HTMLElement, height: number, series: uPlot.Series[]): uPlot.Options {
+    return {
+      width: plotArea.clientWidth || 520,
+      height,
+      tzDate: utc,
+      scales: {x: {time: true}},
+      series: [{label: view.unit === 'hour' ? 'Hour' : 'Day', value: (_u, v) => (v == null ? '—' : timeText(view, v))}, ...series],
+      axes: [{}, {size: 70, values: (_u, splits) => splits.map(v => fmt(v))}],
+    };
+  }
+
   function chartBox(info: ColumnInfo, note: string): {box: HTMLElement; plotArea: HTMLElement} {
     const plotArea = el('div', {className: 'plot'});
     const title = el('h3', {}, [info.label, ' ', el('code', {textContent: info.column})]);
@@ -66,21 +78,8 @@ export function drawReport(model: PageModel, UPlot: typeof uPlot): void {
     const {box, plotArea} = chartBox(info, nonFinite ? `${nonFinite} bucket(s) hold nan or inf: not drawn.` : '');
     parent.append(box);
     const color = palette[drawn.length % palette.length]!;
-    const plot = new UPlot(
-      {
-        width: plotArea.clientWidth || 520,
-        height: 200,
-        tzDate: utc,
-        scales: {x: {time: true}},
-        series: [
-          {label: view.unit === 'hour' ? 'Hour' : 'Day', value: (_u, v) => (v == null ? '—' : timeText(view, v))},
-          {label: info.column, stroke: color, width: 1.5, spanGaps: false, points: {show: true, size: 5, fill: color}, value: (_u, v) => fmt(v)},
-        ],
-        axes: [{}, {size: 70, values: (_u, splits) => splits.map(v => fmt(v))}],
-      },
-      [xValues(view, line), ys],
-      plotArea,
-    );
+    const series: uPlot.Series = {label: info.column, stroke: color, width: 1.5, spanGaps: false, points: {show: true, size: 5, fill: color}, value: (_u, v) => fmt(v)};
+    const plot = new UPlot(plotOptions(view, plotArea, 200, [series]), [xValues(view, line), ys], plotArea);
     drawn.push({column: info.column, kind: 'number', plot});
   }
 
@@ -110,31 +109,20 @@ export function drawReport(model: PageModel, UPlot: typeof uPlot): void {
     // uPlot paints series in order: the top of the stack first, each lower layer over it.
     const order = layers.map((_, li) => layers.length - 1 - li);
     const bars = UPlot.paths.bars!({size: [0.8, 24], align: 0});
-    const plot = new UPlot(
-      {
-        width: plotArea.clientWidth || 520,
-        height: 240,
-        tzDate: utc,
-        scales: {x: {time: true}},
-        series: [
-          {label: view.unit === 'hour' ? 'Hour' : 'Day', value: (_u, v) => (v == null ? '—' : timeText(view, v))},
-          ...order.map(li => ({
-            label: layers[li]!,
-            stroke: palette[li % palette.length]!,
-            fill: palette[li % palette.length]! + 'cc',
-            width: 1,
-            // Bars: most buckets are isolated between gaps, where areas would be spikes.
-            paths: bars,
-            points: {show: false},
-            // Hover shows the layer's own value, not the stacked height.
-            value: (_u: uPlot, _v: number | null, _si: number, di: number | null) => (di == null ? '—' : fmt(raw[li]![di])),
-          })),
-        ],
-        axes: [{}, {size: 70, values: (_u, splits) => splits.map(v => fmt(v))}],
-      },
-      [xValues(view, line), ...order.map(li => stacked[li]!)],
-      plotArea,
+    const series = order.map(
+      (li): uPlot.Series => ({
+        label: layers[li]!,
+        stroke: palette[li % palette.length]!,
+        fill: palette[li % palette.length]! + 'cc',
+        width: 1,
+        // Bars: most buckets are isolated between gaps, where areas would be spikes.
+        paths: bars,
+        points: {show: false},
+        // Hover shows the layer's own value, not the stacked height.
+        value: (_u, _v, _si, di) => (di == null ? '—' : fmt(raw[li]![di])),
+      }),
     );
+    const plot = new UPlot(plotOptions(view, plotArea, 240, series), [xValues(view, line), ...order.map(li => stacked[li]!)], plotArea);
     drawn.push({column: info.column, kind: 'json', plot});
   }
 
