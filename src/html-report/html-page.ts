@@ -65,10 +65,9 @@ code { font: 12px ui-monospace, monospace; color: #57606a; }
 .meta, .note, figcaption, .nochart, .how { color: #57606a; font-size: 12px; }
 #switch button { font: inherit; padding: 4px 12px; border: 1px solid #8c959f; background: #f6f8fa; cursor: pointer; }
 #switch button[aria-pressed="true"] { background: #0969da; color: #fff; border-color: #0969da; }
-.headline { display: flex; flex-wrap: wrap; gap: 12px; margin: 16px 0 8px; }
-.kpi { border: 1px solid #d0d7de; border-radius: 6px; padding: 8px 12px; min-width: 130px; display: flex; flex-direction: column; }
-.kpi .value { font-size: 22px; font-weight: 600; }
-.kpi .how { max-width: 180px; }
+.headline { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 12px; margin: 16px 0 8px; }
+.kpi { border: 1px solid #d0d7de; border-radius: 6px; padding: 8px 12px; display: flex; flex-direction: column; }
+.kpi .value { font-size: 22px; font-weight: 600; overflow-wrap: anywhere; }
 .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(480px, 1fr)); gap: 16px; }
 figure.chart { margin: 0; border: 1px solid #eaeef2; border-radius: 6px; padding: 8px; overflow: hidden; }
 .plot { width: 100%; }

@@ -199,6 +199,25 @@ describe.skipIf(chromiumMissing !== undefined)('kpi-stream report in Chromium', 
     await page.close();
   });
 
+  it('shows the fixture dataset run through kpi-stream (the README screenshot; KPI_UPDATE_DOCS=1 writes docs/report.png)', async () => {
+    // The README's commands: the ETL over the fixture dataset, then the report over its output.
+    // Relative to the repo (vitest's working folder), as the page names the folder it read.
+    const out = join('.tmp', 'readme', 'out');
+    rmSync(out, {recursive: true, force: true});
+    const etl = await runChild(['--source-dir', join(FIXTURES, 'dataset'), '--from', '2026-04-21T00', '--to', '2026-04-24T00', '--out-dir', out, '--quiet'], process.env);
+    expect(etl.code, etl.stderr).toBe(0);
+    const html = await makeReport('readme', out);
+    const {page, errors, blocked} = await open(html);
+    const files = readKpiFolder(out);
+    await checkView(page, files, 'hour');
+    const shot = join(SHOTS, 'readme.png');
+    await page.screenshot({path: shot});
+    if (process.env.KPI_UPDATE_DOCS === '1') cpSync(shot, join(REPO, 'docs', 'report.png'));
+    expect(errors).toEqual([]);
+    expect(blocked).toEqual([]);
+    await page.close();
+  });
+
   it('says there is no data for a folder without KPI files, without an error', async () => {
     const empty = join(scratch, 'empty');
     mkdirSync(empty, {recursive: true});
