@@ -58,6 +58,7 @@ describe('workersToStart (the workers bin/kpi-stream starts before the CLI loads
     [['--threads', '16'], 2, 8],
     [['--help'], 8, 0],
     [['--version'], 8, 0],
+    [['report', '--kpi-dir', 'out', '--html', 'r.html', '--concurrency', '4'], 8, 0],
     [[], 1, 0],
   ])('%j on %i cores: %i', (argv, cores, expected) => {
     expect(workersToStart(argv, cores)).toBe(expected);
