@@ -216,6 +216,11 @@ export function drawReport(model: PageModel, UPlot: typeof uPlot): void {
     main.append(el('h2', {textContent: `Rows (${view.buckets.length})`}), table(view));
   }
 
+  // Charts are drawn at their box's width; follow the window when it changes.
+  window.addEventListener('resize', () => {
+    for (const {plot} of drawn) plot.setSize({width: plot.root.parentElement!.clientWidth, height: plot.height});
+  });
+
   const views: Array<'hour' | 'day'> = ['hour', 'day'];
   byId('switch').replaceChildren(
     ...views.map(unit => {

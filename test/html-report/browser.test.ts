@@ -169,7 +169,7 @@ describe.skipIf(chromiumMissing !== undefined)('kpi-stream report in Chromium', 
     });
   }
 
-  it('shows the value under the cursor and sorts the table by a clicked column', async () => {
+  it('shows the value under the cursor, sorts the table by a clicked column, and follows the window width', async () => {
     const html = await makeReport('hover', join(FIXTURES, 'kpis-v2'));
     const {page, errors} = await open(html);
     const chart = page.locator('figure.chart[data-column="sessions"]');
@@ -195,6 +195,18 @@ describe.skipIf(chromiumMissing !== undefined)('kpi-stream report in Chromium', 
     expect(await sessionsColumn.getAttribute('aria-sort')).toBe('ascending');
     await sessionsColumn.click();
     expect((await column()).map(Number)).toEqual([...sessions].sort((a, b) => b - a));
+
+    // A narrower window: the charts follow their boxes' width.
+    const widths = () =>
+      page.evaluate(() => {
+        const plot = (window as unknown as {kpiReport: {charts: Array<{plot: {width: number; root: HTMLElement}}>}}).kpiReport.charts[0]!.plot;
+        return {chart: plot.width, box: plot.root.parentElement!.clientWidth};
+      });
+    const before = await widths();
+    await page.setViewportSize({width: 900, height: 900});
+    await expect.poll(async () => (await widths()).chart).not.toBe(before.chart);
+    const after = await widths();
+    expect(after.chart).toBe(after.box);
     expect(errors).toEqual([]);
     await page.close();
   });
