@@ -143,6 +143,7 @@ export function buildArgv(args: string[]): Argv {
     .example('HF_TOKEN=hf_... $0 --hours 1', 'The cron path: the last completed hour, Hub to Hub, one commit')
     .example('HF_TOKEN=hf_... $0 --from 2026-04-20T00 --to 2026-04-27T00', 'A week of hours from the Hub in one pass and one commit')
     .example('$0 watch --help', 'The resident scheduler: every hour at :05 UTC, with a cache, health and metrics')
+    .example('$0 report --kpi-dir out --html out/report.html', 'One HTML page of charts from the KPI CSVs (`kpi-stream report --help`)')
     .epilog(
       'Exit codes: 0 success; 1 usage or configuration (also a token the Hub refuses); 2 an input could not be read (nothing written) ' +
         'or, with --strict, a file was skipped; 3 the upload failed; 4 a local write failed; 5 another run holds the lock; ' +

@@ -18,11 +18,11 @@ export const DEFAULT_CONCURRENCY = 8;
  * more than `--concurrency` (a pool starts a worker only when every other one is busy), and none
  * for one thread, `--help` or `--version`, nor for a run of a few hours: most of its files fail
  * the prefilter, and it starts workers only if its parsing grows past workersWhenTheyPay's bound.
- * Nor with `--cache-dir`: there most runs find every file in the cache, and a worker is started
+ * Nor for the `report` subcommand, nor with `--cache-dir`: there most runs find every file in the cache, and a worker is started
  * when a file needs parsing.
  */
 export function workersToStart(argv: readonly string[], cores: number): number {
-  if (argv.some(arg => arg === '--help' || arg === '-h' || arg === '--version' || arg === '-V' || arg === '--cache-dir' || arg.startsWith('--cache-dir='))) return 0;
+  if (argv[0] === 'report' || argv.some(arg => arg === '--help' || arg === '-h' || arg === '--version' || arg === '-V' || arg === '--cache-dir' || arg.startsWith('--cache-dir='))) return 0;
   if (!manyHours(argv)) return 0;
   const threads = numberFlag(argv, '--threads') ?? cores;
   const workers = Math.min(threads, numberFlag(argv, '--concurrency') ?? DEFAULT_CONCURRENCY);

@@ -48,6 +48,10 @@ export const processIo = (): CliIo => ({
 
 /** Parses argv, runs the pipeline, and returns the exit code. Never throws. */
 export async function run(args: string[], io: CliIo = processIo(), signal?: AbortSignal): Promise<number> {
+  if (args[0] === 'report') {
+    const {runReport} = await import('../html-report/command.js'); // loads only for this subcommand
+    return runReport(args.slice(1), io, signal);
+  }
   let argv: CliArgs;
   let helpShown = false;
   let parseError: Error | undefined;

@@ -72,6 +72,7 @@ describe('workersToStart (the workers bin/kpi-stream starts before the CLI loads
     [week, 1, 0],
     [[...week, '--cache-dir', '/var/cache/kpi'], 8, 0],
     [[...week, '--cache-dir=/var/cache/kpi'], 8, 0],
+    [['report', '--kpi-dir', 'out', '--html', 'r.html', '--concurrency', '4'], 8, 0],
   ])('%j on %i cores: %i', (argv, cores, expected) => {
     expect(workersToStart(argv, cores)).toBe(expected);
   });
