@@ -51,7 +51,7 @@ describe('kpi-stream report: flags', () => {
     ['a --from that is not an hour', ['--kpi-dir', MIXED, '--html', 'x.html', '--from', '2026-04-31'], /option `--from` must be an hour like 2026-04-20T00 .*got "2026-04-31"/],
     ['--from after --to', ['--kpi-dir', MIXED, '--html', 'x.html', '--from', '2026-04-22', '--to', '2026-04-21T00'], /--from must be before --to/],
     ['an unknown flag', ['--kpi-dir', MIXED, '--html', 'x.html', '--colour'], /Unknown argument: colour/],
-    ['a bad --concurrency', ['--target', KPIS, '--html', 'x.html', '--concurrency', '0'], /--concurrency must be an integer >= 1, got 0/],
+    ['a bad --concurrency', ['--target', KPIS, '--html', 'x.html', '--concurrency', '0'], /--concurrency` must be a whole number >= 1, got "0"/],
   ];
   for (const [what, args, message] of usage) {
     it(`exits 1 on ${what}, saying what to give`, async () => {
@@ -178,13 +178,13 @@ describe('kpi-stream report --target (local Hub)', () => {
     expect(result.stderr + readFileSync(html, 'utf8')).not.toContain(TOKEN);
   });
 
-  it('exits 2 for a dataset that does not exist, and 1 without a token; never printing the token', async () => {
+  it('exits 2 for a dataset that does not exist, 1 for a refused token or none; never printing the token', async () => {
     const hubServer = await hub();
     const missing = await report(['--target', 'acme/nope', '--hub-url', hubServer.url, '--html', htmlPath()]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('cannot list hourly/ in dataset acme/nope');
     const refused = await runInProcess(['report', '--target', KPIS, '--hub-url', hubServer.url, '--html', htmlPath()], {...env, HF_TOKEN: 'hf_WRONGtoken999'});
-    expect(refused.code).toBe(2);
+    expect(refused.code).toBe(1); // a token the Hub refuses is configuration, as for a run
     expect(refused.stderr).toContain('HTTP 401');
     expect(refused.stderr).not.toContain('hf_WRONGtoken999');
     const none = await runInProcess(['report', '--target', KPIS, '--hub-url', hubServer.url, '--html', htmlPath()], envWithoutTokens(TOKEN_VARIABLES));
