@@ -3,7 +3,7 @@ import {availableParallelism} from 'node:os';
 import {join} from 'node:path';
 import {MANY_HOURS} from './early.js';
 import {buildArgv, check, DEFAULT_TIMEOUT_S, EXAMPLE, UsageError, type CliArgs} from './args.js';
-import {bucketAt, hourStart, folderBuckets, hourIndex, type BucketPlan} from '../buckets.js';
+import {bucketAt, folderBuckets, planBuckets, type BucketPlan} from '../buckets.js';
 import {EXIT, exitCodeFor, KpiError} from '../errors.js';
 import type {OutputFile} from '../types.js';
 import {combinedCsv, outputFiles, runPipeline, type BucketRow} from '../pipeline.js';
@@ -13,7 +13,6 @@ import {AuditTrail} from '../audit.js';
 import {acquireLock, outDirLockPath, targetLockPath, type RunLock} from '../lock.js';
 import {listLocalFiles} from '../sources/local-files.js';
 import {stdinRows} from '../sources/stdin-rows.js';
-import {formatDate, parseIsoDate, parseIsoDateTime, type IsoDateTime} from '../time/iso.js';
 import type {InputRef, SessionInput} from '../types.js';
 import {resolveHubUrl, resolveToken, type HubOptions, type RetryInfo} from '../hub/config.js';
 import {createProgress, type Progress} from '../progress.js';
@@ -359,56 +358,7 @@ async function* stdinInputs(stdin: NodeJS.ReadableStream, reporter: Reporter): A
   if (seq === 0) reporter.warn({code: 'no_input', file: 'stdin', message: 'held no session row'});
 }
 
-/** The flags that choose the buckets. */
-export type PlanFlags = Pick<CliArgs, 'dailyBackfill' | 'datetime' | 'from' | 'to' | 'stdin' | 'hours' | 'now'>;
-
 const isFolder = (path: string) => stat(path).then(s => s.isDirectory(), () => false);
-
-/** The buckets the flags ask for. */
-export function planBuckets(argv: PlanFlags, now: Date): BucketPlan {
-  if (argv.dailyBackfill !== undefined) {
-    const day = parseIsoDate(argv.dailyBackfill);
-    if (!day) throw optionError('--daily-backfill', 'a date like 2026-04-24', argv.dailyBackfill);
-    return {kind: 'daily', day: formatDate(day.year, day.month, day.day)};
-  }
-  if (argv.datetime !== undefined) {
-    const {base, offsetMicros} = hourStart(hourArg('--datetime', argv.datetime));
-    return {kind: 'hourly', base, offsetMicros, indices: [0]};
-  }
-  if (argv.from !== undefined && argv.to !== undefined) {
-    const from = hourStart(hourArg('--from', argv.from));
-    const to = hourStart(hourArg('--to', argv.to));
-    // Hours from `from`, stepping one hour, while before `to`.
-    const last = hourIndex(to.base, from.base);
-    const count = to.base.sec === from.base.sec + last * 3600 && to.base.micro === from.base.micro ? last : last + 1;
-    if (count < 1) throw new KpiError('KPI_OPTION_INVALID', `--from must be before --to, got --from ${argv.from} --to ${argv.to}`);
-    return {kind: 'hourly', base: from.base, offsetMicros: from.offsetMicros, indices: range(count)};
-  }
-  if (argv.stdin && argv.hours === undefined) return {kind: 'touched'};
-  const hours = argv.hours ?? 1;
-  const current = argv.now !== undefined ? hourStart(hourArg('--now', argv.now)) : hourStart(utcHour(now));
-  // The completed hours before now: [now - hours h, now).
-  const base = {sec: current.base.sec - hours * 3600, micro: current.base.micro};
-  return {kind: 'hourly', base, offsetMicros: current.offsetMicros, indices: range(hours)};
-}
-
-function hourArg(flag: string, text: string): IsoDateTime {
-  // Python's fromisoformat takes a bare date as midnight; as a flag that silently means T00.
-  if (parseIsoDate(text)) throw optionError(flag, `an hour, not just a date: ${text}T00 for its first hour, or --from ${text}T00 --to <next day>T00 for the day`, text);
-  const parsed = parseIsoDateTime(text);
-  if (!parsed) throw optionError(flag, 'an ISO hour like 2026-04-24T14 (optionally with an offset)', text);
-  return parsed;
-}
-
-function utcHour(now: Date): IsoDateTime {
-  return {year: now.getUTCFullYear(), month: now.getUTCMonth() + 1, day: now.getUTCDate(), hour: now.getUTCHours(), minute: 0, second: 0, micro: 0, offsetMicros: null};
-}
-
-function optionError(flag: string, expected: string, got: string): KpiError {
-  return new KpiError('KPI_OPTION_INVALID', `option \`${flag}\` must be ${expected}, got ${JSON.stringify(got)}`);
-}
-
-const range = (n: number) => Array.from({length: n}, (_, i) => i);
 
 /** A retry as the log shows it: what, why, and how long the wait is (the URL is redacted). */
 function retryLine({url, attempt, status, waitMs, reason}: RetryInfo): string {
