@@ -3,7 +3,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
 import {readSession, type ReadSessionOptions} from '../src/session.js';
-import {corpusEntries} from '../src/dev/corpus.js';
+import {corpusEntries} from '../tools/corpus/corpus.js';
 import type {BucketPlan} from '../src/buckets.js';
 import type {SessionResult} from '../src/types.js';
 import {Rng} from './parse/generate.js';

@@ -21,7 +21,7 @@ import {join} from 'node:path';
 import fc from 'fast-check';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {BucketPlan} from '../../src/buckets.js';
-import {corpusEntries, generateCorpus} from '../../src/dev/corpus.js';
+import {corpusEntries, generateCorpus} from '../../tools/corpus/corpus.js';
 import {SessionPool} from '../../src/workers/pool.js';
 import type {SessionResult} from '../../src/types.js';
 import {runInProcess} from '../support/cli-io.js';

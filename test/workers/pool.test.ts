@@ -3,7 +3,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {hourStart, type BucketPlan} from '../../src/buckets.js';
-import {generateCorpus, type CorpusInfo} from '../../src/dev/corpus.js';
+import {generateCorpus, type CorpusInfo} from '../../tools/corpus/corpus.js';
 import {KpiError} from '../../src/errors.js';
 import {runPipeline} from '../../src/pipeline.js';
 import {Reporter} from '../../src/report.js';
