@@ -25,9 +25,9 @@ export {stageTransform, type Stage} from './stream.js';
 
 // One session through parse -> window -> metrics: its contributions per bucket.
 export {readSessionBytes, readSessionStream, type SessionReadOptions} from './library/session.js';
-export {readSession, STREAM_ABOVE, type ReadSessionOptions} from './session.js';
-export {prefiltered} from './prefilter.js';
-export {SessionPool, type SessionPoolOptions, type SessionReader} from './workers/pool.js';
+export {readSession, STREAM_ABOVE, type ReadSessionOptions, type SessionReader} from './session/read.js';
+export {prefiltered} from './session/prefilter.js';
+export {SessionPool, type SessionPoolOptions} from './workers/pool.js';
 
 // The keyed accumulator and the KPI catalog: one entry per column, schemas as lists of columns.
 export {inCanonicalOrder, KeyedAccumulator} from './metrics/accumulator.js';

@@ -16,7 +16,7 @@ import {stdinRows} from '../sources/stdin-rows.js';
 import type {InputRef, SessionInput} from '../types.js';
 import {resolveHubUrl, resolveToken, type HubOptions, type RetryInfo} from '../hub/config.js';
 import {createProgress, type Progress} from '../progress.js';
-import {prefiltered} from '../prefilter.js';
+import {prefiltered} from '../session/prefilter.js';
 import {dropPrewarmedWorkers, SessionPool} from '../workers/pool.js';
 import {workersWhenTheyPay} from '../workers/when-they-pay.js';
 import {ResultCache} from '../cache/result-cache.js';
@@ -181,7 +181,7 @@ async function executeLocked(argv: CliArgs, {plan, io, reporter, signal, showPro
   showProgress(progress);
   const threads = argv.threads ?? availableParallelism();
   // Hub inputs wait on the network: let each worker download several at once.
-  // --strict must parse every file to see each malformed one: no prefilter (see prefilter.ts).
+  // --strict must parse every file to see each malformed one: no prefilter (see session/prefilter.ts).
   // With a cache every new file is parsed for all the hours it can reach (see cachedReader): no prefilter.
   const cache = given.cache ?? (argv.cacheDir !== undefined ? new ResultCache({dir: argv.cacheDir, schema: argv.schema}) : undefined);
   const prefilter = !argv.strict && !cache;

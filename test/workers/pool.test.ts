@@ -7,7 +7,7 @@ import {generateCorpus, type CorpusInfo} from '../../tools/corpus/corpus.js';
 import {KpiError} from '../../src/errors.js';
 import {runPipeline} from '../../src/pipeline.js';
 import {Reporter} from '../../src/report.js';
-import {readSession} from '../../src/session.js';
+import {readSession} from '../../src/session/read.js';
 import {parseIsoDateTime} from '../../src/time/iso.js';
 import type {SessionInput} from '../../src/types.js';
 import {prewarmSessionWorkers, SessionPool} from '../../src/workers/pool.js';
