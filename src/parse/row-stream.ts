@@ -25,6 +25,7 @@ import type {PyValue} from '../py/value.js';
 import {pyTruthy} from '../py/convert.js';
 import {isPyWhitespace} from '../py/unicode.js';
 import {firstLine, firstLineEnd, PY_TEXT_CHUNK} from './first-line.js';
+import {oddBackslashesBefore} from './closing-quote.js';
 import {escapeCut} from './escape-cut.js';
 import {parsePyJson, PyJsonError, PY_JSON_MAX_DEPTH} from './py-json.js';
 import {shortenUnreadStrings, typeName, type ParseNeeds, type SessionHeader, type SessionPart} from './session-events.js';
@@ -282,10 +283,7 @@ class ValueScan {
         // `i` is not inside an escape: a quote ends the string when the backslashes between `i`
         // and it are even in number.
         const quote = text.indexOf('"', i);
-        const end = quote < 0 ? n : quote;
-        let b = end - 1;
-        while (b >= i && text.charCodeAt(b) === BACKSLASH) b--;
-        const odd = ((end - 1 - b) & 1) === 1;
+        const odd = oddBackslashesBefore(text, i, quote < 0 ? n : quote);
         if (quote < 0) {
           escaped = odd;
           i = n;
