@@ -16,7 +16,7 @@ export {stdinRows, type StdinRow} from './sources/stdin-rows.js';
 
 // Parse: one session's bytes (or byte stream) -> event batches, then its header.
 export {sessionEvents, sessionParts, type SessionEventsOptions, type SessionHeader, type SessionPart} from './parse/session-events.js';
-export {streamSessionParts, type RowStreamOptions} from './parse/row-stream.js';
+export {streamSessionParts, type RowStreamOptions} from './parse/stream/index.js';
 
 // Window and metrics: the per-session stages, as plain functions and as object-mode Transforms.
 export {timeWindow, windowStage, type TimeWindowOptions, type WindowedEvent, type WindowedPart} from './transforms/time-window.js';

@@ -3,7 +3,7 @@ import {pipeline} from 'node:stream/promises';
 import {NeedsExactParse} from '../py/value.js';
 import {countBytes, openSession, type DownloadHooks} from '../sources/open-input.js';
 import {sessionParts, type SessionPart} from '../parse/session-events.js';
-import {streamSessionParts} from '../parse/row-stream.js';
+import {streamSessionParts} from '../parse/stream/index.js';
 import {stageTransform} from '../stream.js';
 import {windowStage} from '../transforms/time-window.js';
 import {metricsStage, type SessionOutcome} from '../transforms/session-metrics.js';
