@@ -16,7 +16,7 @@
 
 import {closeSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync, writeSync} from 'node:fs';
 import {dirname, join} from 'node:path';
-import {pyJsonDumps, pyJsonString} from '../../src/py/json.js';
+import {pyJsonDumps, pyJsonString} from '../../src/py/json-dumps.js';
 import {KEY_ORDER, type PyDict, type PyValue} from '../../src/py/value.js';
 
 // ---------------------------------------------------------------------------------------------

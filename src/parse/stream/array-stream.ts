@@ -1,5 +1,5 @@
 import type {PyValue} from '../../py/value.js';
-import {PY_JSON_MAX_DEPTH} from '../py-json.js';
+import {PY_JSON_MAX_DEPTH} from '../../py/json-loads.js';
 import {OPEN_ARRAY, CLOSE_ARRAY, CLOSE_OBJECT, isJsonSpace, Invalid, TOO_DEEP, parseValue, same} from './json-text.js';
 import {ValueScan} from './value-scan.js';
 

@@ -1,7 +1,7 @@
 /** What the streaming parser's layers share: JSON's structural characters, the error a layer throws where Python's json would raise, and parsing one value's text. */
 
 import type {PyValue} from '../../py/value.js';
-import {parsePyJson, PyJsonError} from '../py-json.js';
+import {parsePyJson, PyJsonError} from '../../py/json-loads.js';
 
 export const QUOTE = 0x22;
 export const COMMA = 0x2c;

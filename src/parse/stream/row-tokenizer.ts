@@ -1,7 +1,7 @@
 import type {PyValue} from '../../py/value.js';
 import {pyTruthy} from '../../py/convert.js';
 import {isPyWhitespace} from '../../py/unicode.js';
-import {PY_JSON_MAX_DEPTH} from '../py-json.js';
+import {PY_JSON_MAX_DEPTH} from '../../py/json-loads.js';
 import {shortenUnreadStrings, typeName, type ParseNeeds, type SessionHeader, type SessionPart} from '../session-events.js';
 import {QUOTE, COMMA, COLON, OPEN_ARRAY, CLOSE_ARRAY, OPEN_OBJECT, CLOSE_OBJECT, isJsonSpace, Invalid, TOO_DEEP, parseValue, same} from './json-text.js';
 import {ValueScan} from './value-scan.js';

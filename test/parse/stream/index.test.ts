@@ -8,7 +8,7 @@ import type {TurnCount} from '../../../src/metrics/session-facts.js';
 
 /** What the reference's KPIs read of a row. */
 const needs = compiled('v1').parse;
-import {PY_JSON_MAX_DEPTH} from '../../../src/parse/py-json.js';
+import {PY_JSON_MAX_DEPTH} from '../../../src/py/json-loads.js';
 import {Rng, canonical, jsonStringLiteral, nested, stringText} from '../generate.js';
 import {sessionFile} from '../session-files.js';
 

@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
 import {corpusEntries, generateCorpus, hugeSession, stdinBytes, writeHugeSession, type CorpusOptions} from '../../../tools/corpus/corpus.js';
-import {pyJsonDumps} from '../../../src/py/json.js';
+import {pyJsonDumps} from '../../../src/py/json-dumps.js';
 import {diffTrees, readTree} from '../../support/oracle.js';
 import {python, pythonMissing} from '../../support/python.js';
 
