@@ -1,9 +1,10 @@
 import {stat} from 'node:fs/promises';
 import {availableParallelism} from 'node:os';
 import {join} from 'node:path';
+import type {Readable} from 'node:stream';
 import {MANY_HOURS} from './early.js';
 import {buildArgv, check, DEFAULT_TIMEOUT_S, EXAMPLE, UsageError, type CliArgs} from './args.js';
-import {bucketAt, folderBuckets, planBuckets, type BucketPlan} from '../buckets.js';
+import {bucketAt, planBuckets, type BucketPlan} from '../buckets.js';
 import {EXIT, exitCodeFor, KpiError} from '../errors.js';
 import type {OutputFile} from '../types.js';
 import {combinedCsv, outputFiles, runPipeline, type BucketRow} from '../pipeline.js';
@@ -11,9 +12,8 @@ import {plural, Reporter} from '../report.js';
 import {makeDirs, writeLocalFiles} from '../sinks/local-dir.js';
 import {AuditTrail} from '../audit.js';
 import {acquireLock, outDirLockPath, targetLockPath, type RunLock} from '../lock.js';
-import {listLocalFiles} from '../sources/local-files.js';
-import {stdinRows} from '../sources/stdin-rows.js';
-import type {InputRef, SessionInput} from '../types.js';
+import {folderInputs, hubInputs, rowInputs, type ListedInputs} from '../library/inputs.js';
+import type {SessionInput} from '../types.js';
 import {resolveHubUrl, resolveToken, type HubOptions, type RetryInfo} from '../hub/config.js';
 import {createProgress, type Progress} from '../progress.js';
 import {prefiltered} from '../session/prefilter.js';
@@ -312,50 +312,30 @@ async function openInputs(argv: CliArgs, io: CliIo, plan: BucketPlan, reporter: 
   if (argv.stdin) {
     // Waiting on a terminal with no word looks like a hang.
     if ((io.stdin as {isTTY?: boolean}).isTTY) reporter.info('reading session rows from standard input (end with Ctrl-D; or pipe them: cat sessions/*/*.jsonl | kpi-stream --stdin ...)');
-    const requested = plan.kind === 'hourly' ? new Set(plan.indices) : null;
-    return {inputs: stdinInputs(io.stdin, reporter), total: null, allowedFor: () => requested};
+    const source = rowInputs(io.stdin as Readable, plan, () => reporter.warn({code: 'no_input', file: 'stdin', message: 'held no session row'}));
+    return {...source, total: null};
   }
-  const byFolder = folderBuckets(plan);
-  const allowedFor = (input: SessionInput) => byFolder.get(input.folder!) ?? new Set<number>();
-  const days = [...byFolder.keys()];
-  let refs: Array<{path: string; folder: string; ref: InputRef}>;
+  let listed: ListedInputs;
   let where: string;
   if (argv.sourceDir !== undefined) {
     const dir = argv.sourceDir;
     where = `--source-dir ${dir}`;
-    refs = (await listLocalFiles(dir, days)).map(f => ({...f, ref: {kind: 'local', dir, path: f.path}}));
-    if (refs.length === 0 && !(await isFolder(join(dir, 'sessions')))) {
+    listed = await folderInputs(dir, plan);
+    if (listed.total === 0 && !(await isFolder(join(dir, 'sessions')))) {
       reporter.warn({code: 'no_input', file: dir, message: `has no sessions/ folder: give the folder that holds sessions/YYYY-MM-DD/*.jsonl (one level up or down?)`});
     }
   } else {
     const repo = argv.source ?? DEFAULT_SOURCE;
     where = `dataset ${repo}`;
-    const {listHubFiles} = await import('../sources/hub-files.js'); // the Hub client loads only when used
-    const listed = await listHubFiles(repo, days, {...hub!, warn: w => reporter.warn(w)});
-    refs = listed.map(f => ({...f, ref: {kind: 'hub', repo, path: f.path, size: f.size, oid: f.oid, hubUrl: hub!.hubUrl, token: hub!.token, retries: hub!.retries, retryUntil: hub!.retryUntil}}));
+    listed = await hubInputs(repo, plan, {...hub!, warn: w => reporter.warn(w)});
   }
-  reporter.verbose(`${refs.length} session files in ${days.length} day folder(s): ${days.join(', ')}`);
-  if (refs.length === 0) {
+  const days = [...listed.folders.keys()];
+  reporter.verbose(`${listed.total} session files in ${days.length} day folder(s): ${days.join(', ')}`);
+  if (listed.total === 0) {
     reporter.warn({code: 'no_input', file: where, message: `no session file in ${days.map(d => `sessions/${d}/`).join(', ')}: nothing to read for the requested hours`});
   }
-  const folders = new Map(days.map(day => [day, refs.filter(f => f.folder === day).map(f => f.path)]));
   const source = argv.sourceDir !== undefined ? localSource(argv.sourceDir) : hubSource(argv.source ?? DEFAULT_SOURCE);
-  return {
-    listed: {source, folders},
-    inputs: (async function* () {
-      for (const [seq, f] of refs.entries()) yield {seq, name: f.path, folder: f.folder, ref: f.ref};
-    })(),
-    total: refs.length,
-    allowedFor,
-  };
-}
-
-async function* stdinInputs(stdin: NodeJS.ReadableStream, reporter: Reporter): AsyncGenerator<SessionInput> {
-  let seq = 0;
-  for await (const row of stdinRows(stdin as never)) {
-    yield {seq: seq++, name: row.name, folder: null, ref: {kind: 'bytes', bytes: row.bytes}};
-  }
-  if (seq === 0) reporter.warn({code: 'no_input', file: 'stdin', message: 'held no session row'});
+  return {...listed, listed: {source, folders: listed.folders}};
 }
 
 const isFolder = (path: string) => stat(path).then(s => s.isDirectory(), () => false);
