@@ -1,5 +1,5 @@
 /**
- * Benchmark inputs, made with the project's generator (src/dev/corpus.ts) and cached under
+ * Benchmark inputs, made with the project's generator (tools/corpus/corpus.ts) and cached under
  * bench/.cache by seed, shape and generator build, so a second run skips the minutes it takes to
  * write half a gigabyte. A cache entry is complete once its `corpus.json` exists.
  */
@@ -8,7 +8,7 @@ import {createHash} from 'node:crypto';
 import {existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {generateCorpus, writeHugeSession} from '../src/dev/corpus.js';
+import {generateCorpus, writeHugeSession} from '../tools/corpus/corpus.js';
 
 export interface BenchCorpus {
   dir: string;
@@ -28,7 +28,7 @@ export interface CorpusShape {
 
 /** Changes whenever the generator's code does, so a cached corpus always matches it. */
 function generatorId(): string {
-  const source = readFileSync(fileURLToPath(new URL('../src/dev/corpus.js', import.meta.url)));
+  const source = readFileSync(fileURLToPath(new URL('../tools/corpus/corpus.js', import.meta.url)));
   return createHash('sha256').update(source).digest('hex').slice(0, 8);
 }
 

@@ -23,7 +23,7 @@ import {loadavg, tmpdir} from 'node:os';
 import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {parseArgs} from 'node:util';
-import {addDays} from '../src/dev/corpus.js';
+import {addDays} from '../tools/corpus/corpus.js';
 import {folderBytes, HUGE_HOURS, hugeCorpus, realisticCorpus, type BenchCorpus, type CorpusShape} from './data.js';
 import {compareTrees, countFiles, machine, measure, median, type Machine, type Measured} from './measure.js';
 

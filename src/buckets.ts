@@ -1,6 +1,6 @@
 import {KpiError} from './errors.js';
 import type {Bucket} from './types.js';
-import {formatDate, instantFromUtcFields, utcFields, type Instant, type IsoDateTime} from './time/iso.js';
+import {formatDate, instantFromUtcFields, parseIsoDate, parseIsoDateTime, utcFields, type Instant, type IsoDateTime} from './time/iso.js';
 
 const HOUR_S = 3600;
 
@@ -105,3 +105,66 @@ export function folderBuckets(plan: BucketPlan): Map<string, Set<number>> {
   }
   return new Map([...byFolder].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
+
+/** The flags that choose the buckets. */
+export interface PlanFlags {
+  /** A day folder, e.g. `2026-04-24`: the reference's daily file (`--daily-backfill`). */
+  dailyBackfill?: string;
+  /** One hour (`--datetime`). */
+  datetime?: string;
+  /** With `to`: every hour in `[from, to)` (`--from`, `--to`). */
+  from?: string;
+  to?: string;
+  /** Rows without a folder: every touched hour unless hours are given (`--stdin`). */
+  stdin?: boolean;
+  /** The completed hours before now (`--hours`, default 1). */
+  hours?: number;
+  /** Now, for `hours` (`--now`; default the clock). */
+  now?: string;
+}
+
+/** The buckets the flags ask for. */
+export function planBuckets(argv: PlanFlags, now: Date): BucketPlan {
+  if (argv.dailyBackfill !== undefined) {
+    const day = parseIsoDate(argv.dailyBackfill);
+    if (!day) throw optionError('--daily-backfill', 'a date like 2026-04-24', argv.dailyBackfill);
+    return {kind: 'daily', day: formatDate(day.year, day.month, day.day)};
+  }
+  if (argv.datetime !== undefined) {
+    const {base, offsetMicros} = hourStart(hourArg('--datetime', argv.datetime));
+    return {kind: 'hourly', base, offsetMicros, indices: [0]};
+  }
+  if (argv.from !== undefined && argv.to !== undefined) {
+    const from = hourStart(hourArg('--from', argv.from));
+    const to = hourStart(hourArg('--to', argv.to));
+    // Hours from `from`, stepping one hour, while before `to`.
+    const last = hourIndex(to.base, from.base);
+    const count = to.base.sec === from.base.sec + last * 3600 && to.base.micro === from.base.micro ? last : last + 1;
+    if (count < 1) throw new KpiError('KPI_OPTION_INVALID', `--from must be before --to, got --from ${argv.from} --to ${argv.to}`);
+    return {kind: 'hourly', base: from.base, offsetMicros: from.offsetMicros, indices: range(count)};
+  }
+  if (argv.stdin && argv.hours === undefined) return {kind: 'touched'};
+  const hours = argv.hours ?? 1;
+  const current = argv.now !== undefined ? hourStart(hourArg('--now', argv.now)) : hourStart(utcHour(now));
+  // The completed hours before now: [now - hours h, now).
+  const base = {sec: current.base.sec - hours * 3600, micro: current.base.micro};
+  return {kind: 'hourly', base, offsetMicros: current.offsetMicros, indices: range(hours)};
+}
+
+function hourArg(flag: string, text: string): IsoDateTime {
+  // Python's fromisoformat takes a bare date as midnight; as a flag that silently means T00.
+  if (parseIsoDate(text)) throw optionError(flag, `an hour, not just a date: ${text}T00 for its first hour, or --from ${text}T00 --to <next day>T00 for the day`, text);
+  const parsed = parseIsoDateTime(text);
+  if (!parsed) throw optionError(flag, 'an ISO hour like 2026-04-24T14 (optionally with an offset)', text);
+  return parsed;
+}
+
+function utcHour(now: Date): IsoDateTime {
+  return {year: now.getUTCFullYear(), month: now.getUTCMonth() + 1, day: now.getUTCDate(), hour: now.getUTCHours(), minute: 0, second: 0, micro: 0, offsetMicros: null};
+}
+
+function optionError(flag: string, expected: string, got: string): KpiError {
+  return new KpiError('KPI_OPTION_INVALID', `option \`${flag}\` must be ${expected}, got ${JSON.stringify(got)}`);
+}
+
+const range = (n: number) => Array.from({length: n}, (_, i) => i);

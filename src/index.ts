@@ -16,7 +16,7 @@ export {stdinRows, type StdinRow} from './sources/stdin-rows.js';
 
 // Parse: one session's bytes (or byte stream) -> event batches, then its header.
 export {sessionEvents, sessionParts, type SessionEventsOptions, type SessionHeader, type SessionPart} from './parse/session-events.js';
-export {streamSessionParts, type RowStreamOptions} from './parse/row-stream.js';
+export {streamSessionParts, type RowStreamOptions} from './parse/stream/index.js';
 
 // Window and metrics: the per-session stages, as plain functions and as object-mode Transforms.
 export {timeWindow, windowStage, type TimeWindowOptions, type WindowedEvent, type WindowedPart} from './transforms/time-window.js';
@@ -25,9 +25,9 @@ export {stageTransform, type Stage} from './stream.js';
 
 // One session through parse -> window -> metrics: its contributions per bucket.
 export {readSessionBytes, readSessionStream, type SessionReadOptions} from './library/session.js';
-export {readSession, STREAM_ABOVE, type ReadSessionOptions} from './session.js';
-export {prefiltered} from './prefilter.js';
-export {SessionPool, type SessionPoolOptions, type SessionReader} from './workers/pool.js';
+export {readSession, STREAM_ABOVE, type ReadSessionOptions, type SessionReader} from './session/read.js';
+export {prefiltered} from './session/prefilter.js';
+export {SessionPool, type SessionPoolOptions} from './workers/pool.js';
 
 // The keyed accumulator and the KPI catalog: one entry per column, schemas as lists of columns.
 export {inCanonicalOrder, KeyedAccumulator} from './metrics/accumulator.js';

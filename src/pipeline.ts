@@ -5,12 +5,12 @@ import {KpiError} from './errors.js';
 import {inCanonicalOrder, KeyedAccumulator, type BucketTotals} from './metrics/accumulator.js';
 import type {Progress} from './progress.js';
 import type {Reporter} from './report.js';
-import {readSession} from './session.js';
+import {readSession} from './session/read.js';
 import {toCsv} from './sinks/csv.js';
 import {compiled} from './metrics/schema.js';
 import {DEFAULT_SCHEMA, type SchemaName} from './metrics/catalog.js';
 import type {Bucket, OutputFile, SessionInput, SessionResult} from './types.js';
-import type {SessionReader} from './workers/pool.js';
+import type {SessionReader} from './session/read.js';
 import type {DownloadHooks} from './sources/open-input.js';
 
 export interface PipelineOptions {

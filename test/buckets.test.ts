@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {bucketAt, bucketDay, folderBuckets, hourIndex, hourStart, previousDay, type BucketPlan} from '../src/buckets.js';
+import {bucketAt, bucketDay, folderBuckets, hourIndex, hourStart, planBuckets, previousDay, type BucketPlan, type PlanFlags} from '../src/buckets.js';
 import {parseIsoDateTime, toInstant} from '../src/time/iso.js';
 
 const hour = (text: string) => hourStart(parseIsoDateTime(text)!);
@@ -55,5 +55,41 @@ describe('folderBuckets', () => {
   it('crosses year and leap-day boundaries', () => {
     expect(previousDay('2026-01-01')).toBe('2025-12-31');
     expect(previousDay('2024-03-01')).toBe('2024-02-29');
+  });
+});
+
+const argv = (flags: PlanFlags): PlanFlags => flags;
+const keys = (a: PlanFlags, now = new Date('2026-04-24T14:37:00Z')) => {
+  const plan = planBuckets(a, now);
+  if (plan.kind !== 'hourly') return [plan.kind];
+  return plan.indices.map(i => bucketAt(plan, i).key);
+};
+
+describe('planBuckets', () => {
+  it('takes every hour in [from, to)', () => {
+    const k = keys(argv({from: '2026-04-20T00', to: '2026-04-27T00'}));
+    expect(k).toHaveLength(168);
+    expect(k[0]).toBe('2026-04-20T00');
+    expect(k.at(-1)).toBe('2026-04-26T23');
+  });
+  it('pins --from and --to to the start of their hour, as the oracle does', () => {
+    expect(keys(argv({from: '2026-04-20T00:59', to: '2026-04-20T02:30'}))).toEqual(['2026-04-20T00', '2026-04-20T01']);
+  });
+  it('takes the N completed hours before now for --hours (the cron path)', () => {
+    expect(keys(argv({hours: 2}))).toEqual(['2026-04-24T12', '2026-04-24T13']);
+    expect(keys(argv({hours: 1, now: '2026-04-25T00'}))).toEqual(['2026-04-24T23']);
+  });
+  it('defaults to the last completed hour', () => {
+    expect(keys(argv({}))).toEqual(['2026-04-24T13']);
+  });
+  it('reads every touched hour from stdin without hour flags', () => {
+    expect(keys(argv({stdin: true}))).toEqual(['touched']);
+  });
+  it('raises KPI_OPTION_INVALID when --from is not before --to', () => {
+    expect(() => planBuckets(argv({from: '2026-04-21T00', to: '2026-04-20T00'}), new Date())).toThrow(/--from must be before --to/);
+  });
+  it('raises KPI_OPTION_INVALID for an hour fromisoformat rejects, naming the flag and value', () => {
+    expect(() => planBuckets(argv({datetime: '2026-04-24 14 '}), new Date())).toThrow(/`--datetime` must be an ISO hour.*"2026-04-24 14 "/);
+    expect(() => planBuckets(argv({dailyBackfill: '24/04/2026'}), new Date())).toThrow(/`--daily-backfill`/);
   });
 });

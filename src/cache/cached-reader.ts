@@ -1,10 +1,10 @@
 import {stat} from 'node:fs/promises';
 import {join, resolve} from 'node:path';
 import {hourIndex, shift, type BucketPlan} from '../buckets.js';
-import {readSession} from '../session.js';
+import {readSession} from '../session/read.js';
 import {instantFromUtcFields} from '../time/iso.js';
 import type {InputRef, InputWarning, SessionContribution, SessionInput, SessionResult} from '../types.js';
-import type {SessionReader} from '../workers/pool.js';
+import type {SessionReader} from '../session/read.js';
 import type {CacheSlot, ResultCache} from './result-cache.js';
 
 /** What the cache keeps of a file: its result for every hour it can reach, without seq or name. */

@@ -1,9 +1,10 @@
 import {stat} from 'node:fs/promises';
 import {availableParallelism} from 'node:os';
 import {join} from 'node:path';
+import type {Readable} from 'node:stream';
 import {MANY_HOURS} from './early.js';
 import {buildArgv, check, DEFAULT_TIMEOUT_S, EXAMPLE, UsageError, type CliArgs} from './args.js';
-import {bucketAt, hourStart, folderBuckets, hourIndex, type BucketPlan} from '../buckets.js';
+import {bucketAt, planBuckets, type BucketPlan} from '../buckets.js';
 import {EXIT, exitCodeFor, KpiError} from '../errors.js';
 import type {OutputFile} from '../types.js';
 import {combinedCsv, outputFiles, runPipeline, type BucketRow} from '../pipeline.js';
@@ -11,13 +12,11 @@ import {plural, Reporter} from '../report.js';
 import {makeDirs, writeLocalFiles} from '../sinks/local-dir.js';
 import {AuditTrail} from '../audit.js';
 import {acquireLock, outDirLockPath, targetLockPath, type RunLock} from '../lock.js';
-import {listLocalFiles} from '../sources/local-files.js';
-import {stdinRows} from '../sources/stdin-rows.js';
-import {formatDate, parseIsoDate, parseIsoDateTime, type IsoDateTime} from '../time/iso.js';
-import type {InputRef, SessionInput} from '../types.js';
+import {folderInputs, hubInputs, rowInputs, type ListedInputs} from '../library/inputs.js';
+import type {SessionInput} from '../types.js';
 import {resolveHubUrl, resolveToken, type HubOptions, type RetryInfo} from '../hub/config.js';
 import {createProgress, type Progress} from '../progress.js';
-import {prefiltered} from '../prefilter.js';
+import {prefiltered} from '../session/prefilter.js';
 import {dropPrewarmedWorkers, SessionPool} from '../workers/pool.js';
 import {workersWhenTheyPay} from '../workers/when-they-pay.js';
 import {ResultCache} from '../cache/result-cache.js';
@@ -186,7 +185,7 @@ async function executeLocked(argv: CliArgs, {plan, io, reporter, signal, showPro
   showProgress(progress);
   const threads = argv.threads ?? availableParallelism();
   // Hub inputs wait on the network: let each worker download several at once.
-  // --strict must parse every file to see each malformed one: no prefilter (see prefilter.ts).
+  // --strict must parse every file to see each malformed one: no prefilter (see session/prefilter.ts).
   // With a cache every new file is parsed for all the hours it can reach (see cachedReader): no prefilter.
   const cache = given.cache ?? (argv.cacheDir !== undefined ? new ResultCache({dir: argv.cacheDir, schema: argv.schema}) : undefined);
   const prefilter = !argv.strict && !cache;
@@ -317,102 +316,33 @@ async function openInputs(argv: CliArgs, io: CliIo, plan: BucketPlan, reporter: 
   if (argv.stdin) {
     // Waiting on a terminal with no word looks like a hang.
     if ((io.stdin as {isTTY?: boolean}).isTTY) reporter.info('reading session rows from standard input (end with Ctrl-D; or pipe them: cat sessions/*/*.jsonl | kpi-stream --stdin ...)');
-    const requested = plan.kind === 'hourly' ? new Set(plan.indices) : null;
-    return {inputs: stdinInputs(io.stdin, reporter), total: null, allowedFor: () => requested};
+    const source = rowInputs(io.stdin as Readable, plan, () => reporter.warn({code: 'no_input', file: 'stdin', message: 'held no session row'}));
+    return {...source, total: null};
   }
-  const byFolder = folderBuckets(plan);
-  const allowedFor = (input: SessionInput) => byFolder.get(input.folder!) ?? new Set<number>();
-  const days = [...byFolder.keys()];
-  let refs: Array<{path: string; folder: string; ref: InputRef}>;
+  let listed: ListedInputs;
   let where: string;
   if (argv.sourceDir !== undefined) {
     const dir = argv.sourceDir;
     where = `--source-dir ${dir}`;
-    refs = (await listLocalFiles(dir, days)).map(f => ({...f, ref: {kind: 'local', dir, path: f.path}}));
-    if (refs.length === 0 && !(await isFolder(join(dir, 'sessions')))) {
+    listed = await folderInputs(dir, plan);
+    if (listed.total === 0 && !(await isFolder(join(dir, 'sessions')))) {
       reporter.warn({code: 'no_input', file: dir, message: `has no sessions/ folder: give the folder that holds sessions/YYYY-MM-DD/*.jsonl (one level up or down?)`});
     }
   } else {
     const repo = argv.source ?? DEFAULT_SOURCE;
     where = `dataset ${repo}`;
-    const {listHubFiles} = await import('../sources/hub-files.js'); // the Hub client loads only when used
-    const listed = await listHubFiles(repo, days, {...hub!, warn: w => reporter.warn(w)});
-    refs = listed.map(f => ({...f, ref: {kind: 'hub', repo, path: f.path, size: f.size, oid: f.oid, hubUrl: hub!.hubUrl, token: hub!.token, retries: hub!.retries, retryUntil: hub!.retryUntil}}));
+    listed = await hubInputs(repo, plan, {...hub!, warn: w => reporter.warn(w)});
   }
-  reporter.verbose(`${refs.length} session files in ${days.length} day folder(s): ${days.join(', ')}`);
-  if (refs.length === 0) {
+  const days = [...listed.folders.keys()];
+  reporter.verbose(`${listed.total} session files in ${days.length} day folder(s): ${days.join(', ')}`);
+  if (listed.total === 0) {
     reporter.warn({code: 'no_input', file: where, message: `no session file in ${days.map(d => `sessions/${d}/`).join(', ')}: nothing to read for the requested hours`});
   }
-  const folders = new Map(days.map(day => [day, refs.filter(f => f.folder === day).map(f => f.path)]));
   const source = argv.sourceDir !== undefined ? localSource(argv.sourceDir) : hubSource(argv.source ?? DEFAULT_SOURCE);
-  return {
-    listed: {source, folders},
-    inputs: (async function* () {
-      for (const [seq, f] of refs.entries()) yield {seq, name: f.path, folder: f.folder, ref: f.ref};
-    })(),
-    total: refs.length,
-    allowedFor,
-  };
+  return {...listed, listed: {source, folders: listed.folders}};
 }
-
-async function* stdinInputs(stdin: NodeJS.ReadableStream, reporter: Reporter): AsyncGenerator<SessionInput> {
-  let seq = 0;
-  for await (const row of stdinRows(stdin as never)) {
-    yield {seq: seq++, name: row.name, folder: null, ref: {kind: 'bytes', bytes: row.bytes}};
-  }
-  if (seq === 0) reporter.warn({code: 'no_input', file: 'stdin', message: 'held no session row'});
-}
-
-/** The flags that choose the buckets. */
-export type PlanFlags = Pick<CliArgs, 'dailyBackfill' | 'datetime' | 'from' | 'to' | 'stdin' | 'hours' | 'now'>;
 
 const isFolder = (path: string) => stat(path).then(s => s.isDirectory(), () => false);
-
-/** The buckets the flags ask for. */
-export function planBuckets(argv: PlanFlags, now: Date): BucketPlan {
-  if (argv.dailyBackfill !== undefined) {
-    const day = parseIsoDate(argv.dailyBackfill);
-    if (!day) throw optionError('--daily-backfill', 'a date like 2026-04-24', argv.dailyBackfill);
-    return {kind: 'daily', day: formatDate(day.year, day.month, day.day)};
-  }
-  if (argv.datetime !== undefined) {
-    const {base, offsetMicros} = hourStart(hourArg('--datetime', argv.datetime));
-    return {kind: 'hourly', base, offsetMicros, indices: [0]};
-  }
-  if (argv.from !== undefined && argv.to !== undefined) {
-    const from = hourStart(hourArg('--from', argv.from));
-    const to = hourStart(hourArg('--to', argv.to));
-    // Hours from `from`, stepping one hour, while before `to`.
-    const last = hourIndex(to.base, from.base);
-    const count = to.base.sec === from.base.sec + last * 3600 && to.base.micro === from.base.micro ? last : last + 1;
-    if (count < 1) throw new KpiError('KPI_OPTION_INVALID', `--from must be before --to, got --from ${argv.from} --to ${argv.to}`);
-    return {kind: 'hourly', base: from.base, offsetMicros: from.offsetMicros, indices: range(count)};
-  }
-  if (argv.stdin && argv.hours === undefined) return {kind: 'touched'};
-  const hours = argv.hours ?? 1;
-  const current = argv.now !== undefined ? hourStart(hourArg('--now', argv.now)) : hourStart(utcHour(now));
-  // The completed hours before now: [now - hours h, now).
-  const base = {sec: current.base.sec - hours * 3600, micro: current.base.micro};
-  return {kind: 'hourly', base, offsetMicros: current.offsetMicros, indices: range(hours)};
-}
-
-function hourArg(flag: string, text: string): IsoDateTime {
-  // Python's fromisoformat takes a bare date as midnight; as a flag that silently means T00.
-  if (parseIsoDate(text)) throw optionError(flag, `an hour, not just a date: ${text}T00 for its first hour, or --from ${text}T00 --to <next day>T00 for the day`, text);
-  const parsed = parseIsoDateTime(text);
-  if (!parsed) throw optionError(flag, 'an ISO hour like 2026-04-24T14 (optionally with an offset)', text);
-  return parsed;
-}
-
-function utcHour(now: Date): IsoDateTime {
-  return {year: now.getUTCFullYear(), month: now.getUTCMonth() + 1, day: now.getUTCDate(), hour: now.getUTCHours(), minute: 0, second: 0, micro: 0, offsetMicros: null};
-}
-
-function optionError(flag: string, expected: string, got: string): KpiError {
-  return new KpiError('KPI_OPTION_INVALID', `option \`${flag}\` must be ${expected}, got ${JSON.stringify(got)}`);
-}
-
-const range = (n: number) => Array.from({length: n}, (_, i) => i);
 
 /** A retry as the log shows it: what, why, and how long the wait is (the URL is redacted). */
 function retryLine({url, attempt, status, waitMs, reason}: RetryInfo): string {

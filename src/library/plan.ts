@@ -1,5 +1,4 @@
-import type {BucketPlan} from '../buckets.js';
-import {planBuckets} from '../cli/run.js';
+import {planBuckets, type BucketPlan} from '../buckets.js';
 import {KpiError} from '../errors.js';
 
 /*

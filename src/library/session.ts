@@ -1,8 +1,8 @@
 import type {Readable} from 'node:stream';
 import type {BucketPlan} from '../buckets.js';
-import {streamSessionParts} from '../parse/row-stream.js';
+import {streamSessionParts} from '../parse/stream/index.js';
 import {NeedsExactParse} from '../py/value.js';
-import {readSession, runStreamed} from '../session.js';
+import {readSession, runStreamed} from '../session/read.js';
 import {countBytes} from '../sources/open-input.js';
 import type {SessionResult} from '../types.js';
 import {compiled} from '../metrics/schema.js';

@@ -2,7 +2,7 @@
 
 import {KEY_ORDER, type PyDict, type PyValue} from '../py/value.js';
 import {pyFloatRepr, pyIntStr, pyRound} from '../py/format.js';
-import {pyJsonDumps, compareCodePoints} from '../py/json.js';
+import {pyJsonDumps, compareCodePoints} from '../py/json-dumps.js';
 import {trueDivide} from '../py/sum.js';
 
 export const int = (n: number | bigint): string => pyIntStr(n);

@@ -1,3 +1,4 @@
+import {closingQuote} from './closing-quote.js';
 import {escapeCut} from './escape-cut.js';
 
 /**
@@ -35,19 +36,6 @@ export function withoutBulkStrings(text: string, keep: ReadonlySet<string>): str
 const LONG = 1024;
 /** Characters of JSON text a shortened value keeps: at least 64 decoded characters. */
 const KEEP_CHARS = 384;
-
-const QUOTE = '"';
-const BACKSLASH = 0x5c;
-
-/** The index of the `"` that closes a string whose content starts at `from`, or -1. */
-function closingQuote(text: string, from: number): number {
-  for (let at = text.indexOf(QUOTE, from); at >= 0; at = text.indexOf(QUOTE, at + 1)) {
-    let b = at - 1;
-    while (b >= from && text.charCodeAt(b) === BACKSLASH) b--;
-    if (((at - 1 - b) & 1) === 0) return at;
-  }
-  return -1;
-}
 
 /** Whether `text[from, to)` is JSON whitespace around one colon. */
 function isColon(text: string, from: number, to: number): boolean {

@@ -5,7 +5,7 @@
  */
 
 import {isDict, type PyDict} from '../py/value.js';
-import {PyJsonError, parsePyJson} from './py-json.js';
+import {PyJsonError, parsePyJson} from '../py/json-loads.js';
 
 /** The decoded row, or why the reference skips the file. */
 export type DecodedRow =

@@ -4,7 +4,7 @@ import {isDict, NeedsExactParse, type PyDict, type PyValue} from '../py/value.js
 import {pyTruthy} from '../py/convert.js';
 import {firstLine} from './first-line.js';
 import {decodeRowExact} from './decode-row.js';
-import {PY_JSON_MAX_DEPTH} from './py-json.js';
+import {PY_JSON_MAX_DEPTH} from '../py/json-loads.js';
 import {withoutBulkStrings} from './bulk-strings.js';
 
 /** What a session row turns into, in this order: event batches, then `end` (or `skip`). */

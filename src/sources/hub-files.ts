@@ -3,7 +3,7 @@ import {downloadFile, listFiles} from '@huggingface/hub';
 import {KpiError} from '../errors.js';
 import {checkHubOptions, datasetRepo, redact, type HubOptions} from '../hub/config.js';
 import {afterRetries, backoffMs, hubError, hubFetch, interrupted, keepErrorCode, mayRetry, networkReason, sleep, statusOf} from '../hub/fetch.js';
-import {compareCodePoints} from '../py/json.js';
+import {compareCodePoints} from '../py/json-dumps.js';
 import type {ListedFile} from './local-files.js';
 
 /** A listed Hub file; `size` lets {@link openHubFile} skip its size probe; `oid` names its bytes. */

@@ -1,6 +1,6 @@
 import {readdir, stat} from 'node:fs/promises';
 import {join} from 'node:path';
-import {compareCodePoints} from '../py/json.js';
+import {compareCodePoints} from '../py/json-dumps.js';
 import {KpiError} from '../errors.js';
 
 /** A session file found in a day folder, before it is read. */

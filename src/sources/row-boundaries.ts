@@ -1,4 +1,5 @@
 import {isPyWhitespace} from '../py/unicode.js';
+import {closingQuoteByte} from '../parse/closing-quote.js';
 
 /**
  * Where the session rows on one line of standard input begin and end (issue 14). `cat` of uploaded
@@ -33,7 +34,7 @@ export function rowCuts(bytes: Uint8Array): number[] {
   return cuts;
 }
 
-const QUOTE = 0x22, BACKSLASH = 0x5c, OPEN = 0x7b, CLOSE = 0x7d, OPEN_LIST = 0x5b, CLOSE_LIST = 0x5d, COMMA = 0x2c, COLON = 0x3a;
+const QUOTE = 0x22, OPEN = 0x7b, CLOSE = 0x7d, OPEN_LIST = 0x5b, CLOSE_LIST = 0x5d, COMMA = 0x2c, COLON = 0x3a;
 
 /** The first `{` at or after `from` that starts a row (see rowCuts), or -1. */
 function nextRowStart(bytes: Uint8Array, from: number): number {
@@ -103,8 +104,9 @@ export function valueEnd(bytes: Uint8Array, i: number): number {
     // A value at i.
     const b = bytes[i];
     if (b === QUOTE) {
-      i = stringEnd(bytes, i + 1);
+      i = closingQuoteByte(bytes, i + 1);
       if (i < 0) return -1;
+      i++;
     } else if (b === OPEN || b === OPEN_LIST) {
       const close = b === OPEN ? CLOSE : CLOSE_LIST;
       const first = skipJsonSpace(bytes, i + 1);
@@ -149,20 +151,8 @@ export function valueEnd(bytes: Uint8Array, i: number): number {
 /** Past `"key" :` and the space after it, at the member's value; -1 if that is not there. */
 function objectKey(bytes: Uint8Array, i: number): number {
   if (bytes[i] !== QUOTE) return -1;
-  i = stringEnd(bytes, i + 1);
+  i = closingQuoteByte(bytes, i + 1);
   if (i < 0) return -1;
-  i = skipJsonSpace(bytes, i);
+  i = skipJsonSpace(bytes, i + 1);
   return bytes[i] === COLON ? skipJsonSpace(bytes, i + 1) : -1;
-}
-
-/** Index just past the closing quote of a string whose content starts at `start`; -1 if none. */
-function stringEnd(bytes: Uint8Array, start: number): number {
-  for (let from = start; ; ) {
-    const q = bytes.indexOf(QUOTE, from);
-    if (q < 0) return -1;
-    let slashes = 0;
-    for (let k = q - 1; k >= start && bytes[k] === BACKSLASH; k--) slashes++;
-    if (slashes % 2 === 0) return q + 1;
-    from = q + 1;
-  }
 }

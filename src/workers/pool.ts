@@ -1,12 +1,9 @@
 import {availableParallelism} from 'node:os';
 import {Worker} from 'node:worker_threads';
 import {KpiError, type KpiErrorCode} from '../errors.js';
-import type {ReadSessionOptions} from '../session.js';
+import type {ReadSessionOptions, SessionReader} from '../session/read.js';
 import type {RetryInfo} from '../hub/config.js';
 import type {SessionInput, SessionResult} from '../types.js';
-
-/** Reads one session to its result: `readSession` itself, or a pool's `read`. */
-export type SessionReader = (input: SessionInput, options: ReadSessionOptions) => Promise<SessionResult>;
 
 export interface SessionPoolOptions {
   /** Worker threads at most. Default: the number of cores (`os.availableParallelism()`). */
@@ -19,7 +16,7 @@ export interface SessionPoolOptions {
   /** The worker script; default session-worker.js beside this module (compiled). */
   workerUrl?: URL;
   /**
-   * Skip parsing files that cannot reach a requested hour (see prefilter.ts). Default true; off
+   * Skip parsing files that cannot reach a requested hour (see session/prefilter.ts). Default true; off
    * for `--strict`, which must see every malformed file.
    */
   prefilter?: boolean;

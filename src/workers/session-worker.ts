@@ -7,8 +7,8 @@
 
 import {parentPort} from 'node:worker_threads';
 import {KpiError} from '../errors.js';
-import {prefiltered} from '../prefilter.js';
-import {readSession} from '../session.js';
+import {prefiltered} from '../session/prefilter.js';
+import {readSession} from '../session/read.js';
 import type {RetryInfo} from '../hub/config.js';
 import type {PoolMessage, PoolReply, PoolTask, WireError} from './pool.js';
 

@@ -1,11 +1,11 @@
-import {prefiltered} from '../prefilter.js';
-import {readSession} from '../session.js';
-import type {SessionReader} from './pool.js';
+import {prefiltered} from '../session/prefilter.js';
+import {readSession} from '../session/read.js';
+import type {SessionReader} from '../session/read.js';
 
 export interface WorkersWhenTheyPayOptions {
   /** Starts the worker pool and returns its reader; called at most once. */
   startPool(): SessionReader;
-  /** Skip parsing the files that cannot reach a requested hour (see prefilter.ts). */
+  /** Skip parsing the files that cannot reach a requested hour (see session/prefilter.ts). */
   prefilter: boolean;
   /** Bytes parsed in this thread before the workers start; 0 starts them at once. Default `WORKERS_AFTER_BYTES`. */
   workersAfterBytes?: number;

@@ -9,7 +9,7 @@ import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, s
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
-import {generateCorpus} from '../../src/dev/corpus.js';
+import {generateCorpus} from '../../tools/corpus/corpus.js';
 import {acquireLock, targetLockPath} from '../../src/lock.js';
 import {startHubServer, type HubServer} from '../support/hub-server.js';
 import {runInProcess} from '../support/cli-io.js';

@@ -13,7 +13,7 @@ import {join, resolve} from 'node:path';
 import {Readable} from 'node:stream';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {run, type CliIo} from '../../src/cli/run.js';
-import {corpusEntries, generateCorpus} from '../../src/dev/corpus.js';
+import {corpusEntries, generateCorpus} from '../../tools/corpus/corpus.js';
 import {TOKEN_VARIABLES} from '../../src/hub/config.js';
 import {listHubFiles, unsafePath} from '../../src/sources/hub-files.js';
 import {envWithoutTokens, runChild} from '../support/cli-io.js';

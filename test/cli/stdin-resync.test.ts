@@ -8,7 +8,7 @@ import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'nod
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {generateCorpus} from '../../src/dev/corpus.js';
+import {generateCorpus} from '../../tools/corpus/corpus.js';
 import {runInProcess} from '../support/cli-io.js';
 import {readTree} from '../support/oracle.js';
 import {REPO} from '../support/python.js';

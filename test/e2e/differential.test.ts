@@ -9,8 +9,8 @@ import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
-import {generateCorpus, stdinBytes, type Profile} from '../../src/dev/corpus.js';
-import {bucketPath, oracleModes, runOracleMode} from '../../src/dev/make-fixtures.js';
+import {generateCorpus, stdinBytes, type Profile} from '../../tools/corpus/corpus.js';
+import {bucketPath, oracleModes, runOracleMode} from '../../tools/corpus/make-fixtures.js';
 import {diffTrees, readTree, runCliMode} from '../support/oracle.js';
 import {ORACLE, oracleMissing, PYTHON} from '../support/python.js';
 

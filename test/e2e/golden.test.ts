@@ -9,8 +9,8 @@ import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
-import {stdinBytes} from '../../src/dev/corpus.js';
-import {bucketPath, type OracleMode} from '../../src/dev/make-fixtures.js';
+import {stdinBytes} from '../../tools/corpus/corpus.js';
+import {bucketPath, type OracleMode} from '../../tools/corpus/make-fixtures.js';
 import {diffTrees, readTree, runCliMode} from '../support/oracle.js';
 import {REPO} from '../support/python.js';
 

@@ -3,7 +3,7 @@ import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, s
 import {tmpdir} from 'node:os';
 import {join, relative} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
-import {writeHugeSession} from '../../src/dev/corpus.js';
+import {writeHugeSession} from '../../tools/corpus/corpus.js';
 import {ORACLE, PYTHON, REPO, oracleMissing} from '../support/python.js';
 
 /**

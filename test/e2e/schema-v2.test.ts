@@ -8,7 +8,7 @@ import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
-import {bucketPath} from '../../src/dev/make-fixtures.js';
+import {bucketPath} from '../../tools/corpus/make-fixtures.js';
 import {diffTrees, readTree, runCli} from '../support/oracle.js';
 import {REPO} from '../support/python.js';
 

@@ -2,7 +2,7 @@ import {existsSync, mkdtempSync, readdirSync, statSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
-import {generateCorpus} from '../../src/dev/corpus.js';
+import {generateCorpus} from '../../tools/corpus/corpus.js';
 import {diffTrees, readTree, runCli, runOracle} from '../support/oracle.js';
 import {oracleMissing} from '../support/python.js';
 

@@ -21,7 +21,7 @@ import {join} from 'node:path';
 import fc from 'fast-check';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {BucketPlan} from '../../src/buckets.js';
-import {corpusEntries, generateCorpus} from '../../src/dev/corpus.js';
+import {corpusEntries, generateCorpus} from '../../tools/corpus/corpus.js';
 import {SessionPool} from '../../src/workers/pool.js';
 import type {SessionResult} from '../../src/types.js';
 import {runInProcess} from '../support/cli-io.js';
@@ -96,7 +96,7 @@ afterAll(async () => {
 
 /**
  * readSession in worker threads that are ended (and the read failed) when a read takes HANG_MS;
- * with or without the hourly prefilter (src/prefilter.ts), which the CLI uses unless --strict.
+ * with or without the hourly prefilter (src/session/prefilter.ts), which the CLI uses unless --strict.
  */
 class Watchdog {
   private pools = new Map<boolean, SessionPool>();
@@ -196,7 +196,7 @@ function warnedFiles(lines: Array<Record<string, unknown>>): Set<string> {
 /**
  * The CLI in this process (one thread, every warning printed, JSON logs), twice: as run by default,
  * whose CSVs are returned, and with --strict, whose warnings are. Hourly runs do not parse a file
- * that cannot reach a requested hour (src/prefilter.ts), so only --strict, which parses every file
+ * that cannot reach a requested hour (src/session/prefilter.ts), so only --strict, which parses every file
  * as the reference does, warns about each malformed one. Both must write the same CSVs.
  */
 async function ours(dataDir: string, mode: Mode): Promise<CliOutcome> {

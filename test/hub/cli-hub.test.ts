@@ -12,8 +12,8 @@ import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:f
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
-import {generateCorpus} from '../../src/dev/corpus.js';
-import {bucketPath} from '../../src/dev/make-fixtures.js';
+import {generateCorpus} from '../../tools/corpus/corpus.js';
+import {bucketPath} from '../../tools/corpus/make-fixtures.js';
 import {TOKEN_VARIABLES} from '../../src/hub/config.js';
 import {envWithoutTokens, runChild, runInProcess, type CliRun} from '../support/cli-io.js';
 import {loadDatasetFolder, startHubServer, type Endpoint, type HubFault, type HubServer} from '../support/hub-server.js';

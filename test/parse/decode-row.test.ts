@@ -4,7 +4,7 @@ import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
 import {decodeRowExact} from '../../src/parse/decode-row.js';
 import {firstLine} from '../../src/parse/first-line.js';
-import {PY_JSON_MAX_DEPTH} from '../../src/parse/py-json.js';
+import {PY_JSON_MAX_DEPTH} from '../../src/py/json-loads.js';
 import {isDict, type PyDict, type PyValue} from '../../src/py/value.js';
 import {ORACLE, PYTHON, REFERENCE_DIR, oracleMissing, python} from '../support/python.js';
 import {PY_CANONICAL, Rng, canonical, fileBytes, jsonStringLiteral, nested, oneLine, rowText, scratchRoot} from './generate.js';

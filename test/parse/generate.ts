@@ -7,7 +7,7 @@
 import {accessSync, constants} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {KEY_ORDER, isDict, type PyValue} from '../../src/py/value.js';
-import {PY_JSON_MAX_DEPTH} from '../../src/parse/py-json.js';
+import {PY_JSON_MAX_DEPTH} from '../../src/py/json-loads.js';
 import {Rng} from '../py/generate.js';
 
 export {Rng};

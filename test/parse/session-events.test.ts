@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {sessionParts, type SessionHeader} from '../../src/parse/session-events.js';
-import {readSession} from '../../src/session.js';
+import {readSession} from '../../src/session/read.js';
 import {compiled, stateOf} from '../../src/metrics/schema.js';
 import {turns} from '../../src/metrics/stats.js';
 

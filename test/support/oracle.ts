@@ -6,7 +6,7 @@
 import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {run, runOracleInto, type OracleMode} from '../../src/dev/make-fixtures.js';
+import {run, runOracleInto, type OracleMode} from '../../tools/corpus/make-fixtures.js';
 import {ORACLE, PYTHON, REPO} from './python.js';
 
 /** The CLI as users run it: the bin shim over the compiled dist (`npm run build` first). */

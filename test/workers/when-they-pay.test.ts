@@ -3,12 +3,12 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {hourStart, type BucketPlan} from '../../src/buckets.js';
-import {generateCorpus, type CorpusInfo} from '../../src/dev/corpus.js';
-import {readSession} from '../../src/session.js';
+import {generateCorpus, type CorpusInfo} from '../../tools/corpus/corpus.js';
+import {readSession} from '../../src/session/read.js';
 import {parseIsoDateTime} from '../../src/time/iso.js';
 import type {SessionInput, SessionResult} from '../../src/types.js';
 import {workersWhenTheyPay} from '../../src/workers/when-they-pay.js';
-import type {SessionReader} from '../../src/workers/pool.js';
+import type {SessionReader} from '../../src/session/read.js';
 
 let dir: string;
 let corpus: CorpusInfo;

@@ -2,12 +2,12 @@ import {mkdtempSync, rmSync, writeFileSync, mkdirSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
-import {hourStart, type BucketPlan} from '../src/buckets.js';
-import {KpiError} from '../src/errors.js';
-import {prefiltered} from '../src/prefilter.js';
-import {readSession} from '../src/session.js';
-import {parseIsoDateTime} from '../src/time/iso.js';
-import type {SessionInput} from '../src/types.js';
+import {hourStart, type BucketPlan} from '../../src/buckets.js';
+import {KpiError} from '../../src/errors.js';
+import {prefiltered} from '../../src/session/prefilter.js';
+import {readSession} from '../../src/session/read.js';
+import {parseIsoDateTime} from '../../src/time/iso.js';
+import type {SessionInput} from '../../src/types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kpi-prefiltered-'));
 afterAll(() => rmSync(dir, {recursive: true, force: true}));

@@ -3,10 +3,10 @@ import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
-import {corpusEntries, generateCorpus, hugeSession, stdinBytes, writeHugeSession, type CorpusOptions} from '../../src/dev/corpus.js';
-import {pyJsonDumps} from '../../src/py/json.js';
-import {diffTrees, readTree} from '../support/oracle.js';
-import {python, pythonMissing} from '../support/python.js';
+import {corpusEntries, generateCorpus, hugeSession, stdinBytes, writeHugeSession, type CorpusOptions} from '../../../tools/corpus/corpus.js';
+import {pyJsonDumps} from '../../../src/py/json-dumps.js';
+import {diffTrees, readTree} from '../../support/oracle.js';
+import {python, pythonMissing} from '../../support/python.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'kpi-corpus-'));
 afterAll(() => rmSync(scratch, {recursive: true, force: true}));

@@ -1,7 +1,7 @@
 /**
  * Writes a generated session dataset to disk.
  *
- *   node dist/src/dev/corpus-cli.js --seed 7 --out /tmp/data [--profile realistic|nasty]
+ *   node dist/tools/corpus/corpus-cli.js --seed 7 --out /tmp/data [--profile realistic|nasty]
  *     [--days 4 --sessions-per-day 8 --start 2026-04-20 --size-scale 1] [--huge-bytes 1e9]
  *
  * `--huge-bytes N` adds one streamed session of about N bytes (it starts on --start at 21:37).

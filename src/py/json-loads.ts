@@ -14,7 +14,7 @@
  * into. `json.dumps` prints both alike; only sorting and set membership could tell.
  */
 
-import {KEY_ORDER, type PyDict, type PyValue} from '../py/value.js';
+import {KEY_ORDER, type PyDict, type PyValue} from './value.js';
 
 /**
  * The deepest nesting of arrays and objects the reference decodes: 1497 containers open at

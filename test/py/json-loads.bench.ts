@@ -9,7 +9,7 @@
  */
 import {bench, describe} from 'vitest';
 import {decodeRowExact} from '../../src/parse/decode-row.js';
-import {Rng, realisticRow} from './generate.js';
+import {Rng, realisticRow} from '../parse/generate.js';
 
 const row = realisticRow(new Rng(1));
 

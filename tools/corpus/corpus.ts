@@ -16,8 +16,8 @@
 
 import {closeSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync, writeSync} from 'node:fs';
 import {dirname, join} from 'node:path';
-import {pyJsonDumps, pyJsonString} from '../py/json.js';
-import {KEY_ORDER, type PyDict, type PyValue} from '../py/value.js';
+import {pyJsonDumps, pyJsonString} from '../../src/py/json-dumps.js';
+import {KEY_ORDER, type PyDict, type PyValue} from '../../src/py/value.js';
 
 // ---------------------------------------------------------------------------------------------
 // Random numbers

@@ -2,16 +2,16 @@ import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
-import {readSession, type ReadSessionOptions} from '../src/session.js';
-import {corpusEntries} from '../src/dev/corpus.js';
-import type {BucketPlan} from '../src/buckets.js';
-import type {SessionResult} from '../src/types.js';
-import {Rng} from './parse/generate.js';
-import {sessionFile} from './parse/session-files.js';
-import {startHubServer} from './support/hub-server.js';
-import {comparableResult as comparable} from './support/session-result.js';
-import {compiled, stateOf} from '../src/metrics/schema.js';
-import {gpuHours, users} from '../src/metrics/stats.js';
+import {readSession, type ReadSessionOptions} from '../../src/session/read.js';
+import {corpusEntries} from '../../tools/corpus/corpus.js';
+import type {BucketPlan} from '../../src/buckets.js';
+import type {SessionResult} from '../../src/types.js';
+import {Rng} from '../parse/generate.js';
+import {sessionFile} from '../parse/session-files.js';
+import {startHubServer} from '../support/hub-server.js';
+import {comparableResult as comparable} from '../support/session-result.js';
+import {compiled, stateOf} from '../../src/metrics/schema.js';
+import {gpuHours, users} from '../../src/metrics/stats.js';
 
 const v1 = compiled('v1');
 

@@ -1,16 +1,16 @@
 import {Readable} from 'node:stream';
 import {describe, expect, it} from 'vitest';
-import {streamSessionParts} from '../../src/parse/row-stream.js';
-import {sessionParts, type SessionPart} from '../../src/parse/session-events.js';
-import {isDict, type PyValue} from '../../src/py/value.js';
-import {compiled} from '../../src/metrics/schema.js';
-import type {TurnCount} from '../../src/metrics/session-facts.js';
+import {streamSessionParts} from '../../../src/parse/stream/index.js';
+import {sessionParts, type SessionPart} from '../../../src/parse/session-events.js';
+import {isDict, type PyValue} from '../../../src/py/value.js';
+import {compiled} from '../../../src/metrics/schema.js';
+import type {TurnCount} from '../../../src/metrics/session-facts.js';
 
 /** What the reference's KPIs read of a row. */
 const needs = compiled('v1').parse;
-import {PY_JSON_MAX_DEPTH} from '../../src/parse/py-json.js';
-import {Rng, canonical, jsonStringLiteral, nested, stringText} from './generate.js';
-import {sessionFile} from './session-files.js';
+import {PY_JSON_MAX_DEPTH} from '../../../src/py/json-loads.js';
+import {Rng, canonical, jsonStringLiteral, nested, stringText} from '../generate.js';
+import {sessionFile} from '../session-files.js';
 
 /** What the rest of the pipeline can see of a row's parts: the surviving events and the header. */
 function outcome(parts: SessionPart[]): string {

@@ -1,16 +1,16 @@
 import {Readable, Writable} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
-import {NeedsExactParse} from './py/value.js';
-import {countBytes, openSession, type DownloadHooks} from './sources/open-input.js';
-import {sessionParts, type SessionPart} from './parse/session-events.js';
-import {streamSessionParts} from './parse/row-stream.js';
-import {stageTransform} from './stream.js';
-import {windowStage} from './transforms/time-window.js';
-import {metricsStage, type SessionOutcome} from './transforms/session-metrics.js';
-import type {BucketPlan} from './buckets.js';
-import {compiled, type CompiledSchema} from './metrics/schema.js';
-import {DEFAULT_SCHEMA, type SchemaName} from './metrics/catalog.js';
-import type {InputWarning, SessionInput, SessionResult} from './types.js';
+import {NeedsExactParse} from '../py/value.js';
+import {countBytes, openSession, type DownloadHooks} from '../sources/open-input.js';
+import {sessionParts, type SessionPart} from '../parse/session-events.js';
+import {streamSessionParts} from '../parse/stream/index.js';
+import {stageTransform} from '../stream.js';
+import {windowStage} from '../transforms/time-window.js';
+import {metricsStage, type SessionOutcome} from '../transforms/session-metrics.js';
+import type {BucketPlan} from '../buckets.js';
+import {compiled, type CompiledSchema} from '../metrics/schema.js';
+import {DEFAULT_SCHEMA, type SchemaName} from '../metrics/catalog.js';
+import type {InputWarning, SessionInput, SessionResult} from '../types.js';
 
 /**
  * Files larger than this are parsed as a stream, in bounded memory, rather than whole (issue 4).
@@ -31,6 +31,9 @@ export interface ReadSessionOptions {
   /** For Hub downloads. Not sent to a worker thread, which brings its own (see session-worker.ts). */
   hub?: DownloadHooks;
 }
+
+/** Reads one session to its result: `readSession` itself, a pool's `read`, or a decorator of either (prefilter, cache). */
+export type SessionReader = (input: SessionInput, options: ReadSessionOptions) => Promise<SessionResult>;
 
 /**
  * One session file through parse -> window -> metrics. Tries the fast parse first and parses

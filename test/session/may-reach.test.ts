@@ -3,10 +3,10 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {folderBuckets, hourStart, type BucketPlan} from '../../src/buckets.js';
-import {addDays, generateCorpus, type CorpusInfo} from '../../src/dev/corpus.js';
-import {readSession} from '../../src/session.js';
+import {addDays, generateCorpus, type CorpusInfo} from '../../tools/corpus/corpus.js';
+import {readSession} from '../../src/session/read.js';
 import {parseIsoDateTime} from '../../src/time/iso.js';
-import {hourPrefilter} from '../../src/transforms/hour-prefilter.js';
+import {hourPrefilter} from '../../src/session/may-reach.js';
 
 const hourly = (from: string, hours = 1): BucketPlan => {
   const {base, offsetMicros} = hourStart(parseIsoDateTime(from)!);

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {compareCodePoints, pyJsonDumps, pyJsonString} from '../../src/py/json.js';
+import {compareCodePoints, pyJsonDumps, pyJsonString} from '../../src/py/json-dumps.js';
 import {python, pythonMissing} from '../support/python.js';
 import {PY_CODECS, PY_UNTAG, Rng, codePoints, dict, randomString, randomValue} from './generate.js';
 

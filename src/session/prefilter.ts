@@ -1,10 +1,9 @@
 import {join} from 'node:path';
-import {readSession, STREAM_ABOVE} from './session.js';
-import {LocalFile} from './sources/local-file.js';
-import {ScratchBuffers} from './sources/scratch.js';
-import {hourPrefilter} from './transforms/hour-prefilter.js';
-import type {SessionInput, SessionResult} from './types.js';
-import type {SessionReader} from './workers/pool.js';
+import {readSession, STREAM_ABOVE, type SessionReader} from './read.js';
+import {LocalFile} from '../sources/local-file.js';
+import {ScratchBuffers} from '../sources/scratch.js';
+import {hourPrefilter} from './may-reach.js';
+import type {SessionInput, SessionResult} from '../types.js';
 
 /**
  * `read` (readSession by default) for hourly runs, without parsing the files that cannot reach a

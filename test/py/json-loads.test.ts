@@ -1,8 +1,8 @@
 import {describe, expect, it} from 'vitest';
-import {PY_JSON_MAX_DEPTH, PyJsonError, exceedsDepth, parsePyJson} from '../../src/parse/py-json.js';
+import {PY_JSON_MAX_DEPTH, PyJsonError, exceedsDepth, parsePyJson} from '../../src/py/json-loads.js';
 import {KEY_ORDER, type PyDict} from '../../src/py/value.js';
 import {python, pythonMissing} from '../support/python.js';
-import {PY_CANONICAL, Rng, canonical, jsonTexts, nested} from './generate.js';
+import {PY_CANONICAL, Rng, canonical, jsonTexts, nested} from '../parse/generate.js';
 
 /** Our outcome in the form `PY_CANONICAL`'s `outcome` gives Python's. */
 function outcome(text: string): string {
