@@ -1,4 +1,4 @@
-import {parsePyJson} from '../parse/py-json.js';
+import {parsePyJson} from '../py/json-loads.js';
 import {isDict} from '../py/value.js';
 import {orderColumns, type ColumnInfo} from './columns.js';
 import {parseNumberCell, type KpiRow} from './kpi-files.js';
