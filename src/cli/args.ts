@@ -19,6 +19,21 @@ function wholeNumber(flag: string, min: number): (value: unknown) => number {
   };
 }
 
+/**
+ * Runs a yargs parser for a command. yargs reports unknown flags and bad values through the
+ * callback and would go on with the defaults: they come back as `error` (on one line). `help` is
+ * the text --help asked for, which the caller prints instead of running.
+ */
+export async function parseFlags<T>(parser: Argv, args: string[]): Promise<{argv: T; help: string; error?: string}> {
+  let failure: Error | undefined;
+  let help = '';
+  const argv = (await parser.parseAsync(args, {}, (err, _argv, output) => {
+    if (err) failure = err;
+    else if (output) help = output;
+  })) as unknown as T;
+  return {argv, help, error: failure && (failure as Error).message.replace(/\s+/g, ' ').trim()};
+}
+
 /** Every flag: type, default, one-sentence description. `check` validates combinations. */
 export const OPTIONS = {
   'source-dir': {type: 'string', group: 'Input:', describe: 'Read a local folder laid out like the dataset: DIR/sessions/YYYY-MM-DD/*.jsonl'},

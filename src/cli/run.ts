@@ -3,7 +3,7 @@ import {availableParallelism} from 'node:os';
 import {join} from 'node:path';
 import type {Readable} from 'node:stream';
 import {MANY_HOURS} from './early.js';
-import {buildArgv, check, DEFAULT_TIMEOUT_S, EXAMPLE, UsageError, type CliArgs} from './args.js';
+import {buildArgv, check, DEFAULT_TIMEOUT_S, EXAMPLE, parseFlags, UsageError, type CliArgs} from './args.js';
 import {bucketAt, planBuckets, type BucketPlan} from '../buckets.js';
 import {EXIT, exitCodeFor, KpiError} from '../errors.js';
 import type {OutputFile} from '../types.js';
@@ -52,29 +52,21 @@ export async function run(args: string[], io: CliIo = processIo(), signal?: Abor
     return runReport(args.slice(1), io, signal);
   }
   let argv: CliArgs;
-  let helpShown = false;
-  let parseError: Error | undefined;
   // Until the flags parse, the format is what the arguments say (`--log-format json`).
   let format: 'text' | 'json' = args.some((a, i) => a === '--log-format=json' || (a === '--log-format' && args[i + 1] === 'json')) ? 'json' : 'text';
   try {
-    const parser = buildArgv(args);
-    const parsed = (await parser.parseAsync(args, {}, (err, _argv, output) => {
-      // yargs reports unknown flags and bad values here, and would go on with the defaults.
-      if (err) parseError = err;
-      else if (output) {
-        helpShown = true;
-        io.stdout(output + '\n');
-      }
-    })) as unknown as CliArgs;
-    if (helpShown) return EXIT.ok;
-    if (parseError) throw new UsageError(`${usageMessage(parseError.message)}\n${EXAMPLE}\nRun kpi-stream --help for the options.`);
+    const {argv: parsed, help, error} = await parseFlags<CliArgs>(buildArgv(args), args);
+    if (help) {
+      io.stdout(help + '\n');
+      return EXIT.ok;
+    }
+    if (error !== undefined) throw new UsageError(`${usageMessage(error)}\n${EXAMPLE}\nRun kpi-stream --help for the options.`);
     format = parsed.logFormat;
     // `-` is standard input, as for most tools that read files; any other positional is an error.
     if (parsed._?.length === 1 && parsed._[0] === '-') Object.assign(parsed, {_: [], stdin: true});
     check(parsed);
     argv = parsed;
   } catch (error) {
-    if (helpShown) return EXIT.ok;
     const message = `${(error as Error).message}${error instanceof UsageError ? '' : '\nRun kpi-stream --help for the options.'}`;
     // Text keeps the example on its own line; JSON puts it all in one object.
     if (format === 'json') new Reporter({format, write: io.stderr}).error(message, {code: 'KPI_OPTION_INVALID'});

@@ -1,6 +1,6 @@
 import {rename, writeFile} from 'node:fs/promises';
 import yargs from 'yargs';
-import {OPTIONS} from '../cli/args.js';
+import {OPTIONS, parseFlags} from '../cli/args.js';
 import type {CliIo} from '../cli/run.js';
 import {EXIT, exitCodeFor, KpiError} from '../errors.js';
 import {resolveHubUrl, resolveToken, type RetryInfo} from '../hub/config.js';
@@ -75,31 +75,28 @@ function hourSeconds(text: string): number | undefined {
 /** `kpi-stream report ...`: reads the KPI files, writes the page, returns the exit code. Never throws. */
 export async function runReport(args: string[], io: CliIo, signal?: AbortSignal): Promise<number> {
   let argv: ReportArgs;
-  let help = '';
   const json = args.some((a, i) => a === '--log-format=json' || (a === '--log-format' && args[i + 1] === 'json'));
   try {
-    let parseError: Error | undefined;
-    argv = (await yargs(args)
-      .scriptName('kpi-stream report')
-      .usage('$0 (--kpi-dir DIR | --target OWNER/NAME) --html FILE [--from T] [--to T]\n\nOne self-contained HTML page of charts from the KPI CSVs runs wrote; it opens offline.')
-      .options(REPORT_OPTIONS)
-      .strictOptions()
-      .example('$0 --kpi-dir out --html out/report.html', 'Every KPI file under out/')
-      .example('HF_TOKEN=hf_... $0 --target smolagents/ml-intern-kpis --from 2026-04-20T00 --to 2026-04-27T00 --html week.html', 'A week from the KPI dataset on the Hub')
-      .help()
-      .version(false)
-      .exitProcess(false)
-      .parseAsync(args, {}, (err, _argv, output) => {
-        if (err) parseError = err;
-        else if (output) help = output;
-      })) as unknown as ReportArgs;
-    if (help) {
-      io.stdout(help + '\n');
+    const parsed = await parseFlags<ReportArgs>(
+      yargs(args)
+        .scriptName('kpi-stream report')
+        .usage('$0 (--kpi-dir DIR | --target OWNER/NAME) --html FILE [--from T] [--to T]\n\nOne self-contained HTML page of charts from the KPI CSVs runs wrote; it opens offline.')
+        .options(REPORT_OPTIONS)
+        .strictOptions()
+        .example('$0 --kpi-dir out --html out/report.html', 'Every KPI file under out/')
+        .example('HF_TOKEN=hf_... $0 --target smolagents/ml-intern-kpis --from 2026-04-20T00 --to 2026-04-27T00 --html week.html', 'A week from the KPI dataset on the Hub')
+        .help()
+        .version(false)
+        .exitProcess(false),
+      args,
+    );
+    argv = parsed.argv;
+    if (parsed.help) {
+      io.stdout(parsed.help + '\n');
       return EXIT.ok;
     }
-    if (parseError) throw new KpiError('KPI_OPTION_INVALID', `${parseError.message.replace(/\s+/g, ' ').trim()}\n${REPORT_EXAMPLE}`);
+    if (parsed.error !== undefined) throw new KpiError('KPI_OPTION_INVALID', `${parsed.error}\n${REPORT_EXAMPLE}`);
   } catch (error) {
-    if (help) return EXIT.ok;
     return fail(new Reporter({format: json ? 'json' : 'text', write: io.stderr}), error, false);
   }
   const reporter = new Reporter({format: argv.logFormat, write: io.stderr, verbose: argv.verbose, quiet: argv.quiet});

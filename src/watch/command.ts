@@ -1,5 +1,5 @@
 import yargs from 'yargs';
-import {check, OPTIONS, UsageError, type CliArgs} from '../cli/args.js';
+import {check, OPTIONS, parseFlags, UsageError, type CliArgs} from '../cli/args.js';
 import {execute, processIo, type CliIo} from '../cli/run.js';
 import type {BucketPlan} from '../buckets.js';
 import {ResultCache} from '../cache/result-cache.js';
@@ -131,8 +131,6 @@ function stopped(signal: AbortSignal | undefined): Promise<void> {
 
 /** The flags, checked; or the exit code when they are bad or --help was asked for. */
 async function parseWatchArgs(args: string[], io: CliIo): Promise<WatchArgs | number> {
-  let output = '';
-  let failure: Error | undefined;
   try {
     const parser = yargs(args)
       .scriptName('kpi-stream watch')
@@ -143,22 +141,18 @@ async function parseWatchArgs(args: string[], io: CliIo): Promise<WatchArgs | nu
       .version(false)
       .help()
       .exitProcess(false);
-    const argv = (await parser.parseAsync(args, {}, (err, _argv, text) => {
-      if (err) failure = err;
-      else if (text) output = text;
-    })) as unknown as WatchArgs;
-    if (output) {
-      io.stdout(output + '\n');
+    const {argv, help, error} = await parseFlags<WatchArgs>(parser, args);
+    if (help) {
+      io.stdout(help + '\n');
       return EXIT.ok;
     }
-    if (failure) throw new UsageError(failure.message.replace(/\s+/g, ' ').trim());
+    if (error !== undefined) throw new UsageError(error);
     check(argv);
     if (!Number.isInteger(argv.backfillHours) || argv.backfillHours < 0) throw new UsageError(`--backfill-hours must be an integer >= 0, got ${argv.backfillHours}`);
     if (!Number.isInteger(argv.atMinute) || argv.atMinute < 0 || argv.atMinute > 59) throw new UsageError(`--at-minute must be an integer from 0 to 59, got ${argv.atMinute}`);
     if (argv.listen !== undefined && !parseListen(argv.listen)) throw new UsageError(`--listen must be HOST:PORT, e.g. 127.0.0.1:9464, got ${JSON.stringify(argv.listen)}`);
     return argv;
   } catch (error) {
-    if (output) return EXIT.ok;
     io.stderr(`kpi-stream watch: ${(error as Error).message}\nRun kpi-stream watch --help for the options.`);
     return EXIT.usage;
   }
