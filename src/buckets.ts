@@ -1,4 +1,5 @@
 import {KpiError} from './errors.js';
+import {optionError} from './options.js';
 import type {Bucket} from './types.js';
 import {formatDate, instantFromUtcFields, parseIsoDate, parseIsoDateTime, utcFields, type Instant, type IsoDateTime} from './time/iso.js';
 
@@ -161,10 +162,6 @@ function hourArg(flag: string, text: string): IsoDateTime {
 
 function utcHour(now: Date): IsoDateTime {
   return {year: now.getUTCFullYear(), month: now.getUTCMonth() + 1, day: now.getUTCDate(), hour: now.getUTCHours(), minute: 0, second: 0, micro: 0, offsetMicros: null};
-}
-
-function optionError(flag: string, expected: string, got: string): KpiError {
-  return new KpiError('KPI_OPTION_INVALID', `option \`${flag}\` must be ${expected}, got ${JSON.stringify(got)}`);
 }
 
 const range = (n: number) => Array.from({length: n}, (_, i) => i);

@@ -1,3 +1,4 @@
+import type {HubConnection} from './hub/config.js';
 import type {Instant} from './time/iso.js';
 
 /** One session file (or one stdin row) to read, in the canonical order of the run. */
@@ -17,7 +18,7 @@ export type InputRef =
   | {kind: 'local'; dir: string; path: string}
   | {kind: 'bytes'; bytes: Uint8Array}
   /** `oid`: the blob id the listing gave, which names the bytes (the cache's key). */
-  | {kind: 'hub'; repo: string; path: string; size?: number; oid?: string; hubUrl: string; token: string; retries: number; retryUntil?: number};
+  | {kind: 'hub'; repo: string; path: string; size?: number; oid?: string; hub: HubConnection};
 
 /** One output CSV: an hour window, or a whole day folder (the daily backfill). */
 export interface Bucket {

@@ -2,21 +2,14 @@ import {readFileSync} from 'node:fs';
 import yargs, {type Argv} from 'yargs';
 import {DEFAULT_SCHEMA, SCHEMA_NAMES, schemaColumns, type SchemaName} from '../metrics/catalog.js';
 import {DEFAULT_CONCURRENCY} from './early.js';
+import {DEFAULT_RETRIES} from '../hub/config.js';
 
 /** `--timeout` unless given: 50 minutes, so a run started at :05 stops retrying before the next one starts. */
 export const DEFAULT_TIMEOUT_S = 3000;
 
-/**
- * A whole-number flag's value, or a usage error in its own words (`--hours abc` is not "NaN").
- * No yargs `type`: a number type would turn "abc" into NaN before this sees it.
- */
-function wholeNumber(flag: string, min: number): (value: unknown) => number {
-  return value => {
-    if (value === true || value === '') throw new Error(`option \`${flag}\` needs a value: a whole number >= ${min}`);
-    const text = String(value);
-    if (!/^\d+$/.test(text) || Number(text) < min) throw new Error(`option \`${flag}\` must be a whole number >= ${min}, got ${JSON.stringify(text)}`);
-    return Number(text);
-  };
+/** The log format the arguments ask for, before (or without) parsing them: for errors in parsing. */
+export function logFormatOf(args: readonly string[]): 'text' | 'json' {
+  return args.some((a, i) => a === '--log-format=json' || (a === '--log-format' && args[i + 1] === 'json')) ? 'json' : 'text';
 }
 
 /**
@@ -34,13 +27,16 @@ export async function parseFlags<T>(parser: Argv, args: string[]): Promise<{argv
   return {argv, help, error: failure && (failure as Error).message.replace(/\s+/g, ' ').trim()};
 }
 
-/** Every flag: type, default, one-sentence description. `check` validates combinations. */
+/**
+ * Every flag: type, default, one-sentence description. Number flags have no yargs type, which
+ * would turn `abc` into NaN: normalizeOptions (options.ts) checks them with their own messages.
+ */
 export const OPTIONS = {
   'source-dir': {type: 'string', group: 'Input:', describe: 'Read a local folder laid out like the dataset: DIR/sessions/YYYY-MM-DD/*.jsonl'},
   stdin: {type: 'boolean', group: 'Input:', describe: 'Read session rows from standard input: one per line, or concatenated as `cat` writes them'},
   source: {type: 'string', group: 'Input:', describe: 'Hub dataset to read (the default input) [default: smolagents/ml-intern-sessions]'},
   datetime: {type: 'string', group: 'Hours:', describe: 'One hour, e.g. 2026-04-24T14 (UTC unless an offset is given)'},
-  hours: {coerce: wholeNumber('--hours', 1), group: 'Hours:', describe: 'The N completed hours before --now [default: 1, the cron path]'},
+  hours: {group: 'Hours:', describe: 'The N completed hours before --now [default: 1, the cron path]'},
   now: {type: 'string', group: 'Hours:', describe: 'Pin "now" for --hours or the cron path, e.g. 2026-04-24T15 (default: the clock, UTC)'},
   from: {type: 'string', group: 'Hours:', describe: 'First hour of a range (inclusive), e.g. 2026-04-20T00'},
   to: {type: 'string', group: 'Hours:', describe: 'End of the range (exclusive), e.g. 2026-04-27T00'},
@@ -54,24 +50,26 @@ export const OPTIONS = {
   schema: {choices: SCHEMA_NAMES, default: DEFAULT_SCHEMA, group: 'Output:', describe: "KPI columns: v1, the reference's 23; v2, the later upstream script's 49 (listed below)"},
   'hub-url': {type: 'string', group: 'Hub:', describe: 'Hub endpoint (default: $HF_ENDPOINT or https://huggingface.co)'},
   'token-file': {type: 'string', group: 'Hub:', describe: 'Read the Hub token from this file instead of the environment'},
-  retries: {coerce: wholeNumber('--retries', 0), group: 'Hub:', default: 5, describe: 'Retries per Hub request (429 honours Retry-After; 5xx, resets, cut bodies back off)'},
-  timeout: {coerce: wholeNumber('--timeout', 1), group: 'Hub:', default: DEFAULT_TIMEOUT_S, describe: 'Seconds after the start past which no Hub request is retried (a 429 can ask for minutes): an hourly job never runs into the next'},
-  concurrency: {coerce: wholeNumber('--concurrency', 1), default: DEFAULT_CONCURRENCY, describe: 'Session files read at once'},
-  threads: {coerce: wholeNumber('--threads', 1), describe: 'Worker threads that parse sessions; 1 parses on the main thread [default: the number of cores]'},
+  retries: {group: 'Hub:', default: DEFAULT_RETRIES, describe: 'Retries per Hub request (429 honours Retry-After; 5xx, resets, cut bodies back off)'},
+  timeout: {group: 'Hub:', default: DEFAULT_TIMEOUT_S, describe: 'Seconds after the start past which no Hub request is retried (a 429 can ask for minutes): an hourly job never runs into the next'},
+  concurrency: {default: DEFAULT_CONCURRENCY, describe: 'Session files read at once'},
+  threads: {describe: 'Worker threads that parse sessions; 1 parses on the main thread [default: the number of cores]'},
   strict: {type: 'boolean', describe: 'Exit 2 when any file is skipped as invalid'},
   quiet: {type: 'boolean', alias: 'q', describe: 'Only errors and the summary'},
   verbose: {type: 'boolean', alias: 'v', describe: 'Per-file lines, every warning, stacks on errors'},
   'log-format': {choices: ['text', 'json'] as const, default: 'text' as const, describe: 'Log lines and the summary as text or one JSON object per line'},
 } as const;
 
+/** The flags as yargs gives them, unchecked: normalizeOptions (options.ts) makes the run's options of them. */
 export interface CliArgs {
-  /** Positional arguments: none is accepted but `-` (standard input), which run() turns into --stdin. */
+  /** Positional arguments: none is accepted but `-` (standard input). */
   _?: Array<string | number>;
   sourceDir?: string;
   stdin?: boolean;
   source?: string;
   datetime?: string;
-  hours?: number;
+  /** Number flags: a number, the text given (`abc`), or `true`/'' when given without a value. */
+  hours?: NumberFlag;
   now?: string;
   from?: string;
   to?: string;
@@ -81,69 +79,24 @@ export interface CliArgs {
   target?: string;
   cacheDir?: string;
   dryRun?: boolean;
-  schema: SchemaName;
+  schema?: SchemaName;
   report?: string;
   hubUrl?: string;
   tokenFile?: string;
-  retries: number;
+  retries?: NumberFlag;
   /** Seconds; see OPTIONS.timeout. */
-  timeout?: number;
-  concurrency: number;
-  threads?: number;
+  timeout?: NumberFlag;
+  concurrency?: NumberFlag;
+  threads?: NumberFlag;
   strict?: boolean;
   quiet?: boolean;
   verbose?: boolean;
-  logFormat: 'text' | 'json';
+  logFormat?: 'text' | 'json';
 }
+
+export type NumberFlag = number | string | boolean;
 
 export const EXAMPLE = 'Example usage: kpi-stream --source-dir ./data --from 2026-04-20T00 --to 2026-04-27T00 --out-dir ./out';
-
-/** The flags that take a text value, by their CliArgs key: none may be empty (`--out-dir` with no folder). */
-const STRING_FLAGS: ReadonlyArray<readonly [string, keyof CliArgs]> = [
-  ['--source-dir', 'sourceDir'], ['--source', 'source'], ['--datetime', 'datetime'], ['--now', 'now'], ['--from', 'from'], ['--to', 'to'],
-  ['--daily-backfill', 'dailyBackfill'], ['--out-dir', 'outDir'], ['--target', 'target'], ['--hub-url', 'hubUrl'], ['--token-file', 'tokenFile'], ['--report', 'report'],
-];
-
-/** Thrown by `check` for a bad flag combination; the CLI prints it with an example and exits 1. */
-export class UsageError extends Error {}
-
-/** Bad combinations, before any I/O. Pure: throws UsageError naming the flag and the fix. */
-export function check(argv: CliArgs): true {
-  const fail = (message: string): never => {
-    throw new UsageError(`${message}\n${EXAMPLE}`);
-  };
-  const inputs = [argv.sourceDir !== undefined && '--source-dir', argv.stdin && '--stdin', argv.source !== undefined && '--source'].filter(Boolean);
-  for (const extra of argv._ ?? []) {
-    fail(`unexpected argument ${JSON.stringify(String(extra))}: kpi-stream takes only flags (a folder goes after --source-dir; - alone reads standard input)`);
-  }
-  for (const [flag, value] of STRING_FLAGS.map(([flag, key]) => [flag, argv[key]] as const)) {
-    if (value === '') fail(`option \`${flag}\` needs a value`);
-  }
-  if (inputs.length > 1) fail(`give one input, not ${inputs.join(' and ')}`);
-  const hourModes = [
-    argv.datetime !== undefined && '--datetime',
-    argv.hours !== undefined && '--hours',
-    (argv.from !== undefined || argv.to !== undefined) && '--from/--to',
-    argv.dailyBackfill !== undefined && '--daily-backfill',
-  ].filter(Boolean);
-  if (hourModes.length > 1) fail(`give one of --datetime, --hours, --from/--to, --daily-backfill; got ${hourModes.join(' and ')}`);
-  if ((argv.from === undefined) !== (argv.to === undefined)) fail('--from and --to go together');
-  if (argv.now !== undefined && (argv.datetime !== undefined || argv.from !== undefined || argv.dailyBackfill !== undefined)) {
-    fail('--now pins the clock for --hours or the cron path (no hour flag); --datetime, --from/--to and --daily-backfill name their hours themselves');
-  }
-  if (argv.now !== undefined && argv.stdin && argv.hours === undefined) fail('--now with --stdin needs --hours (--stdin alone takes every hour the rows touch)');
-  if (argv.hours !== undefined && (!Number.isInteger(argv.hours) || argv.hours < 1)) fail(`--hours must be an integer >= 1, got ${argv.hours}`);
-  if (!Number.isInteger(argv.concurrency) || argv.concurrency < 1) fail(`--concurrency must be an integer >= 1, got ${argv.concurrency}`);
-  if (argv.threads !== undefined && (!Number.isInteger(argv.threads) || argv.threads < 1)) fail(`--threads must be an integer >= 1, got ${argv.threads}`);
-  if (!Number.isInteger(argv.retries) || argv.retries < 0) fail(`--retries must be an integer >= 0, got ${argv.retries}`);
-  if (argv.stdin && argv.cacheDir !== undefined) fail('--cache-dir keeps the results of listed files; it needs --source-dir or the Hub, not --stdin');
-  if (argv.stdin && argv.dailyBackfill !== undefined) fail('--daily-backfill reads a day folder; it needs --source-dir or the Hub, not --stdin');
-  const local = argv.sourceDir !== undefined || argv.stdin;
-  if (local && argv.outDir === undefined && !argv.stdout && argv.target === undefined && !argv.dryRun) {
-    fail('say where the CSVs go: --out-dir DIR, --stdout, or --target OWNER/NAME for the Hub');
-  }
-  return true;
-}
 
 /** The yargs parser: the option table, examples, exit codes and the KPI list in --help. */
 export function buildArgv(args: string[]): Argv {

@@ -1,5 +1,6 @@
 import {setFlagsFromString} from 'node:v8';
 import {EXIT} from '../errors.js';
+import {logFormatOf} from './args.js';
 import {run} from './run.js';
 
 /** How long an interrupted run may take to stop by itself before it is ended. */
@@ -41,8 +42,7 @@ export function main(): void {
 
 /** An error line as the run's reporter would print it: JSON with `--log-format json`. */
 function logLine(args: readonly string[], message: string): string {
-  const json = args.some((arg, i) => arg === '--log-format=json' || (arg === '--log-format' && args[i + 1] === 'json'));
-  return json ? JSON.stringify({level: 'error', message, code: 'KPI_INTERRUPTED'}) : `error: ${message}`;
+  return logFormatOf(args) === 'json' ? JSON.stringify({level: 'error', message, code: 'KPI_INTERRUPTED'}) : `error: ${message}`;
 }
 
 /**

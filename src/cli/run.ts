@@ -1,9 +1,9 @@
 import {stat} from 'node:fs/promises';
-import {availableParallelism} from 'node:os';
 import {join} from 'node:path';
 import type {Readable} from 'node:stream';
 import {MANY_HOURS} from './early.js';
-import {buildArgv, check, DEFAULT_TIMEOUT_S, EXAMPLE, parseFlags, UsageError, type CliArgs} from './args.js';
+import {buildArgv, EXAMPLE, logFormatOf, parseFlags, type CliArgs} from './args.js';
+import {normalizeOptions, type RunOptions} from './options.js';
 import {bucketAt, planBuckets, type BucketPlan} from '../buckets.js';
 import {EXIT, exitCodeFor, KpiError} from '../errors.js';
 import type {OutputFile} from '../types.js';
@@ -14,7 +14,7 @@ import {AuditTrail} from '../audit.js';
 import {acquireLock, outDirLockPath, targetLockPath, type RunLock} from '../lock.js';
 import {folderInputs, hubInputs, rowInputs, type ListedInputs} from '../library/inputs.js';
 import type {SessionInput} from '../types.js';
-import {resolveHubUrl, resolveToken, type HubOptions, type RetryInfo} from '../hub/config.js';
+import type {HubOptions, RetryInfo} from '../hub/config.js';
 import {createProgress, type Progress} from '../progress.js';
 import {prefiltered} from '../session/prefilter.js';
 import {dropPrewarmedWorkers, SessionPool} from '../workers/pool.js';
@@ -51,41 +51,40 @@ export async function run(args: string[], io: CliIo = processIo(), signal?: Abor
     const {runReport} = await import('../html-report/command.js'); // loads only for this subcommand
     return runReport(args.slice(1), io, signal);
   }
-  let argv: CliArgs;
+  let options: RunOptions;
   // Until the flags parse, the format is what the arguments say (`--log-format json`).
-  let format: 'text' | 'json' = args.some((a, i) => a === '--log-format=json' || (a === '--log-format' && args[i + 1] === 'json')) ? 'json' : 'text';
+  let format = logFormatOf(args);
   try {
-    const {argv: parsed, help, error} = await parseFlags<CliArgs>(buildArgv(args), args);
+    const {argv, help, error} = await parseFlags<CliArgs>(buildArgv(args), args);
     if (help) {
       io.stdout(help + '\n');
       return EXIT.ok;
     }
-    if (error !== undefined) throw new UsageError(`${usageMessage(error)}\n${EXAMPLE}\nRun kpi-stream --help for the options.`);
-    format = parsed.logFormat;
-    // `-` is standard input, as for most tools that read files; any other positional is an error.
-    if (parsed._?.length === 1 && parsed._[0] === '-') Object.assign(parsed, {_: [], stdin: true});
-    check(parsed);
-    argv = parsed;
+    if (error !== undefined) throw new KpiError('KPI_OPTION_INVALID', usageMessage(error));
+    format = argv.logFormat ?? 'text';
+    options = await normalizeOptions(argv, {env: io.env, now: io.now()});
   } catch (error) {
-    const message = `${(error as Error).message}${error instanceof UsageError ? '' : '\nRun kpi-stream --help for the options.'}`;
+    const usage = error instanceof KpiError && error.code === 'KPI_OPTION_INVALID';
+    const message = `${(error as Error).message}${usage ? `\n${EXAMPLE}\nRun kpi-stream --help for the options.` : ''}`;
     // Text keeps the example on its own line; JSON puts it all in one object.
-    if (format === 'json') new Reporter({format, write: io.stderr}).error(message, {code: 'KPI_OPTION_INVALID'});
+    if (format === 'json') new Reporter({format, write: io.stderr}).error(message, {code: error instanceof KpiError ? error.code : 'KPI_OPTION_INVALID'});
     else io.stderr(`error: ${message}`);
-    return EXIT.usage;
+    return exitCodeFor(error);
   }
   let progress: Progress | undefined;
   // Log lines go above the progress line, never glued to it.
   const write = (line: string) => (progress ? progress.above(() => io.stderr(line)) : io.stderr(line));
-  const reporter = new Reporter({format: argv.logFormat, write, verbose: argv.verbose, quiet: argv.quiet});
+  const {log} = options;
+  const reporter = new Reporter({format: log.format, write, verbose: log.verbose, quiet: log.quiet});
   try {
-    return await execute(argv, {plan: planBuckets(argv, io.now()), io, reporter, signal, showProgress: p => void (progress = p)});
+    return await execute(options, {io, reporter, signal, showProgress: p => void (progress = p)});
   } catch (error) {
     const code = exitCodeFor(error);
     // A stack only for what was not expected, and inside the JSON object under --log-format json.
-    const stack = argv.verbose && !(error instanceof KpiError) && error instanceof Error ? error.stack : undefined;
-    const fields = {...(error instanceof KpiError && {code: error.code}), ...(stack && argv.logFormat === 'json' && {stack})};
+    const stack = log.verbose && !(error instanceof KpiError) && error instanceof Error ? error.stack : undefined;
+    const fields = {...(error instanceof KpiError && {code: error.code}), ...(stack && log.format === 'json' && {stack})};
     reporter.error((error as Error).message, fields);
-    if (stack && argv.logFormat === 'text') io.stderr(stack);
+    if (stack && log.format === 'text') io.stderr(stack);
     return code;
   }
 }
@@ -98,9 +97,6 @@ function usageMessage(message: string): string {
   return message.replace(/\s+/g, ' ').trim();
 }
 
-const DEFAULT_SOURCE = 'smolagents/ml-intern-sessions';
-const DEFAULT_TARGET = 'smolagents/ml-intern-kpis';
-
 /** Where a run reads from, resolved from the flags. */
 interface Inputs {
   inputs: AsyncIterable<SessionInput>;
@@ -110,9 +106,8 @@ interface Inputs {
   listed?: {source: string; folders: Map<string, string[]>};
 }
 
-/** One run of the pipeline for parsed flags: the CLI's, or one rollup of `kpi-stream watch`. */
+/** What a run of the pipeline works with besides its options: the CLI's, or one rollup of `kpi-stream watch`. */
 export interface Execution {
-  plan: BucketPlan;
   io: CliIo;
   reporter: Reporter;
   signal?: AbortSignal;
@@ -121,13 +116,13 @@ export interface Execution {
   cache?: ResultCache;
 }
 
-/** Reads, computes and writes the buckets of `plan`; returns the exit code (throws KpiErrors). */
-export async function execute(argv: CliArgs, execution: Execution): Promise<number> {
-  const audit = argv.report !== undefined ? new AuditTrail(argv.report) : undefined;
-  const locks = await takeLocks(argv, execution.io.env);
+/** Reads, computes and writes the buckets of `options.plan`; returns the exit code (throws KpiErrors). */
+export async function execute(options: RunOptions, execution: Execution): Promise<number> {
+  const audit = options.report !== undefined ? new AuditTrail(options.report) : undefined;
+  const locks = await takeLocks(options);
   let finished = false;
   try {
-    const code = await executeLocked(argv, execution, audit);
+    const code = await executeLocked(options, execution, audit);
     finished = true;
     await audit?.write(); // a report that cannot be written fails the run (exit 4)
     return code;
@@ -144,19 +139,15 @@ export async function execute(argv: CliArgs, execution: Execution): Promise<numb
  * run writes nothing, so it takes no lock. The out-dir is created here, so a folder that cannot be
  * created fails before any input is read.
  */
-async function takeLocks(argv: CliArgs, env: NodeJS.ProcessEnv): Promise<RunLock[]> {
-  if (argv.dryRun) return [];
+async function takeLocks({dryRun, outDir, target, hub}: RunOptions): Promise<RunLock[]> {
+  if (dryRun) return [];
   const locks: RunLock[] = [];
   try {
-    if (argv.outDir !== undefined) {
-      await makeDirs(argv.outDir);
-      locks.push(await acquireLock(outDirLockPath(argv.outDir), `--out-dir ${argv.outDir}`));
+    if (outDir !== undefined) {
+      await makeDirs(outDir);
+      locks.push(await acquireLock(outDirLockPath(outDir), `--out-dir ${outDir}`));
     }
-    const toHub = argv.target !== undefined || (argv.sourceDir === undefined && !argv.stdin);
-    if (toHub) {
-      const target = argv.target ?? DEFAULT_TARGET;
-      locks.push(await acquireLock(targetLockPath(resolveHubUrl(argv.hubUrl, env), target), `dataset ${target}`));
-    }
+    if (target !== undefined) locks.push(await acquireLock(targetLockPath(hub!.hubUrl, target), `dataset ${target}`));
     return locks;
   } catch (error) {
     for (const lock of locks) await lock.release();
@@ -164,25 +155,22 @@ async function takeLocks(argv: CliArgs, env: NodeJS.ProcessEnv): Promise<RunLock
   }
 }
 
-async function executeLocked(argv: CliArgs, {plan, io, reporter, signal, showProgress = () => undefined, ...given}: Execution, audit?: AuditTrail): Promise<number> {
+async function executeLocked(options: RunOptions, {io, reporter, signal, showProgress = () => undefined, ...given}: Execution, audit?: AuditTrail): Promise<number> {
+  const {plan, input, target, outDir, dryRun, stdout, strict, threads, concurrency} = options;
   reporter.hours = hoursLabel(plan);
-  const fromHub = argv.sourceDir === undefined && !argv.stdin;
-  const toHub = argv.target !== undefined || fromHub;
-  // Resolve the token before any I/O: a Hub run without one stops here, as the reference does.
   const onRetry = (info: RetryInfo) => reporter.info(retryLine(info), {code: 'hub_retry', ...info});
-  const retryUntil = Date.now() + (argv.timeout ?? DEFAULT_TIMEOUT_S) * 1000;
-  const hub = fromHub || toHub ? {hubUrl: resolveHubUrl(argv.hubUrl, io.env), token: await resolveToken(io.env, argv.tokenFile), retries: argv.retries, retryUntil, signal, onRetry} : undefined;
-  const source = await openInputs(argv, io, plan, reporter, hub);
-  const progress = io.stderrIsTTY && !argv.quiet && argv.logFormat === 'text' ? createProgress({write: io.stderrRaw}) : undefined;
+  const hub = options.hub && {...options.hub, signal, onRetry};
+  const source = await openInputs(options, io, reporter, hub);
+  const progress = io.stderrIsTTY && !options.log.quiet && options.log.format === 'text' ? createProgress({write: io.stderrRaw}) : undefined;
   showProgress(progress);
-  const threads = argv.threads ?? availableParallelism();
   // Hub inputs wait on the network: let each worker download several at once.
   // --strict must parse every file to see each malformed one: no prefilter (see session/prefilter.ts).
   // With a cache every new file is parsed for all the hours it can reach (see cachedReader): no prefilter.
-  const cache = given.cache ?? (argv.cacheDir !== undefined ? new ResultCache({dir: argv.cacheDir, schema: argv.schema}) : undefined);
-  const prefilter = !argv.strict && !cache;
+  const cache = given.cache ?? (options.cacheDir !== undefined ? new ResultCache({dir: options.cacheDir, schema: options.schema}) : undefined);
+  const prefilter = !strict && !cache;
   const workers: {pool?: SessionPool} = {};
-  const startPool = () => (workers.pool = new SessionPool({threads, perWorker: fromHub ? Math.ceil(argv.concurrency / threads) : 1, prefilter, onRetry, signal})).read;
+  const perWorker = input.kind === 'hub' ? Math.ceil(concurrency / threads) : 1;
+  const startPool = () => (workers.pool = new SessionPool({threads, perWorker, prefilter, onRetry, signal})).read;
   // Workers start at once for a run of many hours (bin/kpi-stream started them early, see
   // workersToStart), else only once the run has shown it has work for them.
   const workersAfterBytes = plan.kind !== 'hourly' || plan.indices.length >= MANY_HOURS ? 0 : undefined;
@@ -192,7 +180,7 @@ async function executeLocked(argv: CliArgs, {plan, io, reporter, signal, showPro
   reader = cached?.read ?? reader;
   let result;
   try {
-    result = await runPipeline({plan, schema: argv.schema, ...source, concurrency: argv.concurrency, reporter, progress, signal, reader, hub: {onRetry, signal}, audit});
+    result = await runPipeline({plan, schema: options.schema, ...source, concurrency, reporter, progress, signal, reader, hub: {onRetry, signal}, audit});
     if (cached) reporter.counts.filesFromCache = cached.stats.hits;
     if (cache && source.listed) await cache.prune(source.listed.source, source.listed.folders, (code, file, message) => reporter.warn({code, file, message}));
   } finally {
@@ -210,32 +198,30 @@ async function executeLocked(argv: CliArgs, {plan, io, reporter, signal, showPro
     return EXIT.input;
   }
   const files = outputFiles(result.header, result.rows);
-  const writesSomewhere = (argv.outDir !== undefined || argv.stdout || toHub) && !argv.dryRun;
-  if (writesSomewhere) reporter.counts.buckets = files.length;
+  if ((outDir !== undefined || stdout || target !== undefined) && !dryRun) reporter.counts.buckets = files.length;
   // The header even without a row: a consumer of the CSV always gets its columns.
-  if (argv.stdout) io.stdout(combinedCsv(result.header, result.rows));
-  if (argv.outDir !== undefined && argv.dryRun) {
+  if (stdout) io.stdout(combinedCsv(result.header, result.rows));
+  if (outDir !== undefined && dryRun) {
     // A dry run writes nothing anywhere: it says what it would write.
-    reporter.info(`dry run: would write ${plural(files.length, 'file')} under ${argv.outDir}${files.length ? ':' : ''}`);
+    reporter.info(`dry run: would write ${plural(files.length, 'file')} under ${outDir}${files.length ? ':' : ''}`);
     for (const f of files) reporter.info(`  ${f.path} (${Buffer.byteLength(f.content)} bytes)`);
-  } else if (argv.outDir !== undefined) {
-    const written = await writeLocalFiles(argv.outDir, files);
+  } else if (outDir !== undefined) {
+    const written = await writeLocalFiles(outDir, files);
     for (const path of written) reporter.verbose(`wrote ${path}`);
   }
-  if (argv.dryRun && !toHub && argv.outDir === undefined && !argv.stdout) {
+  if (dryRun && target === undefined && outDir === undefined && !stdout) {
     reporter.info(`dry run: computed ${plural(files.length, 'bucket')}; give --out-dir, --stdout or --target to see what would be written`);
   }
-  let commit: HubCommit | undefined;
-  if (toHub && hub) commit = await publishToHub(argv.target ?? DEFAULT_TARGET, result.rows, files, hub, reporter, argv.dryRun === true);
+  const commit = target !== undefined ? await publishToHub(target, result.rows, files, hub!, reporter, dryRun) : undefined;
   for (const row of result.rows) {
     const file = row.bucket.path;
     const committed = commit?.commitId !== undefined && commit.files.includes(file);
-    const written = argv.outDir !== undefined && !argv.dryRun;
-    audit?.bucket({bucket: row.bucket.key, file, rows: 1, sessions: Number(row.cells[1]), written, committed, unchanged: commit?.unchanged.includes(file) ?? false, ...(argv.dryRun && {dryRun: true})});
+    const written = outDir !== undefined && !dryRun;
+    audit?.bucket({bucket: row.bucket.key, file, rows: 1, sessions: Number(row.cells[1]), written, committed, unchanged: commit?.unchanged.includes(file) ?? false, ...(dryRun && {dryRun: true})});
   }
   if (commit) reporter.summary({commit}, commitText(commit));
   else reporter.summary();
-  if (argv.strict && reporter.counts.filesSkipped > 0) {
+  if (strict && reporter.counts.filesSkipped > 0) {
     reporter.error(`with --strict, a skipped file fails the run: ${reporter.counts.filesSkipped} file(s) were skipped as invalid`);
     return EXIT.input;
   }
@@ -304,8 +290,8 @@ export function commitMessage(keys: readonly string[]): string {
   return `KPIs for ${keys[0]} .. ${keys[keys.length - 1]} (${keys.length} buckets)`;
 }
 
-async function openInputs(argv: CliArgs, io: CliIo, plan: BucketPlan, reporter: Reporter, hub?: HubOptions): Promise<Inputs> {
-  if (argv.stdin) {
+async function openInputs({input, plan}: RunOptions, io: CliIo, reporter: Reporter, hub?: HubOptions): Promise<Inputs> {
+  if (input.kind === 'stdin') {
     // Waiting on a terminal with no word looks like a hang.
     if ((io.stdin as {isTTY?: boolean}).isTTY) reporter.info('reading session rows from standard input (end with Ctrl-D; or pipe them: cat sessions/*/*.jsonl | kpi-stream --stdin ...)');
     const source = rowInputs(io.stdin as Readable, plan, () => reporter.warn({code: 'no_input', file: 'stdin', message: 'held no session row'}));
@@ -313,24 +299,22 @@ async function openInputs(argv: CliArgs, io: CliIo, plan: BucketPlan, reporter: 
   }
   let listed: ListedInputs;
   let where: string;
-  if (argv.sourceDir !== undefined) {
-    const dir = argv.sourceDir;
-    where = `--source-dir ${dir}`;
-    listed = await folderInputs(dir, plan);
-    if (listed.total === 0 && !(await isFolder(join(dir, 'sessions')))) {
-      reporter.warn({code: 'no_input', file: dir, message: `has no sessions/ folder: give the folder that holds sessions/YYYY-MM-DD/*.jsonl (one level up or down?)`});
+  if (input.kind === 'folder') {
+    where = `--source-dir ${input.dir}`;
+    listed = await folderInputs(input.dir, plan);
+    if (listed.total === 0 && !(await isFolder(join(input.dir, 'sessions')))) {
+      reporter.warn({code: 'no_input', file: input.dir, message: `has no sessions/ folder: give the folder that holds sessions/YYYY-MM-DD/*.jsonl (one level up or down?)`});
     }
   } else {
-    const repo = argv.source ?? DEFAULT_SOURCE;
-    where = `dataset ${repo}`;
-    listed = await hubInputs(repo, plan, {...hub!, warn: w => reporter.warn(w)});
+    where = `dataset ${input.repo}`;
+    listed = await hubInputs(input.repo, plan, {...hub!, warn: w => reporter.warn(w)});
   }
   const days = [...listed.folders.keys()];
   reporter.verbose(`${listed.total} session files in ${days.length} day folder(s): ${days.join(', ')}`);
   if (listed.total === 0) {
     reporter.warn({code: 'no_input', file: where, message: `no session file in ${days.map(d => `sessions/${d}/`).join(', ')}: nothing to read for the requested hours`});
   }
-  const source = argv.sourceDir !== undefined ? localSource(argv.sourceDir) : hubSource(argv.source ?? DEFAULT_SOURCE);
+  const source = input.kind === 'folder' ? localSource(input.dir) : hubSource(input.repo);
   return {...listed, listed: {source, folders: listed.folders}};
 }
 

@@ -1,9 +1,11 @@
 import {rename, writeFile} from 'node:fs/promises';
 import yargs from 'yargs';
-import {OPTIONS, parseFlags} from '../cli/args.js';
+import {logFormatOf, OPTIONS, parseFlags, type NumberFlag} from '../cli/args.js';
+import {DEFAULT_CONCURRENCY} from '../cli/early.js';
 import type {CliIo} from '../cli/run.js';
 import {EXIT, exitCodeFor, KpiError} from '../errors.js';
-import {resolveHubUrl, resolveToken, type RetryInfo} from '../hub/config.js';
+import {DEFAULT_RETRIES, findToken, normalizeHubOptions, type RetryInfo} from '../hub/config.js';
+import {wholeNumber} from '../options.js';
 import {Reporter} from '../report.js';
 import {KpiFileError, parseKpiFile, type KpiPlace, type KpiRow} from './kpi-files.js';
 import {renderHtmlPage} from './html-page.js';
@@ -35,8 +37,8 @@ export interface ReportArgs {
   html?: string;
   hubUrl?: string;
   tokenFile?: string;
-  retries: number;
-  concurrency: number;
+  retries?: NumberFlag;
+  concurrency?: NumberFlag;
   quiet?: boolean;
   verbose?: boolean;
   logFormat: 'text' | 'json';
@@ -45,14 +47,14 @@ export interface ReportArgs {
 export const REPORT_EXAMPLE = 'Example usage: kpi-stream report --kpi-dir out --html out/report.html';
 
 /** Bad flags and combinations, before any I/O; the message names the flag. */
-export function checkReportArgs(argv: ReportArgs): {from?: number; to?: number} {
+export function checkReportArgs(argv: ReportArgs): {from?: number; to?: number; retries: number; concurrency: number} {
   const fail = (message: string): never => {
-    throw new KpiError('KPI_OPTION_INVALID', `${message}\n${REPORT_EXAMPLE}`);
+    throw new KpiError('KPI_OPTION_INVALID', message);
   };
   if ((argv.kpiDir === undefined) === (argv.target === undefined)) fail('give one input: --kpi-dir DIR or --target OWNER/NAME');
   if (argv.html === undefined || argv.html === '') fail('say where the page goes: --html FILE');
-  if (!Number.isInteger(argv.retries) || argv.retries < 0) fail(`--retries must be an integer >= 0, got ${argv.retries}`);
-  if (!Number.isInteger(argv.concurrency) || argv.concurrency < 1) fail(`--concurrency must be an integer >= 1, got ${argv.concurrency}`);
+  const retries = wholeNumber('--retries', argv.retries ?? DEFAULT_RETRIES, 0);
+  const concurrency = wholeNumber('--concurrency', argv.concurrency ?? DEFAULT_CONCURRENCY, 1);
   const bound = (flag: string, text: string | undefined) => {
     if (text === undefined) return undefined;
     const seconds = hourSeconds(text);
@@ -60,7 +62,7 @@ export function checkReportArgs(argv: ReportArgs): {from?: number; to?: number} 
   };
   const range = {from: bound('--from', argv.from), to: bound('--to', argv.to)};
   if (range.from !== undefined && range.to !== undefined && range.from >= range.to) fail(`--from must be before --to, got --from ${argv.from} --to ${argv.to}`);
-  return range;
+  return {...range, retries, concurrency};
 }
 
 /** `2026-04-20T00` or `2026-04-20` (UTC) as seconds since the epoch. */
@@ -75,7 +77,7 @@ function hourSeconds(text: string): number | undefined {
 /** `kpi-stream report ...`: reads the KPI files, writes the page, returns the exit code. Never throws. */
 export async function runReport(args: string[], io: CliIo, signal?: AbortSignal): Promise<number> {
   let argv: ReportArgs;
-  const json = args.some((a, i) => a === '--log-format=json' || (a === '--log-format' && args[i + 1] === 'json'));
+
   try {
     const parsed = await parseFlags<ReportArgs>(
       yargs(args)
@@ -95,9 +97,9 @@ export async function runReport(args: string[], io: CliIo, signal?: AbortSignal)
       io.stdout(parsed.help + '\n');
       return EXIT.ok;
     }
-    if (parsed.error !== undefined) throw new KpiError('KPI_OPTION_INVALID', `${parsed.error}\n${REPORT_EXAMPLE}`);
+    if (parsed.error !== undefined) throw new KpiError('KPI_OPTION_INVALID', parsed.error);
   } catch (error) {
-    return fail(new Reporter({format: json ? 'json' : 'text', write: io.stderr}), error, false);
+    return fail(new Reporter({format: logFormatOf(args), write: io.stderr}), error, false);
   }
   const reporter = new Reporter({format: argv.logFormat, write: io.stderr, verbose: argv.verbose, quiet: argv.quiet});
   try {
@@ -109,13 +111,14 @@ export async function runReport(args: string[], io: CliIo, signal?: AbortSignal)
 
 function fail(reporter: Reporter, error: unknown, stack: boolean): number {
   const fields = error instanceof KpiError ? {code: error.code} : {};
-  reporter.error(`kpi-stream report: ${(error as Error).message}`, fields);
+  const example = error instanceof KpiError && error.code === 'KPI_OPTION_INVALID' ? `\n${REPORT_EXAMPLE}` : '';
+  reporter.error(`kpi-stream report: ${(error as Error).message}${example}`, fields);
   if (stack && !(error instanceof KpiError) && error instanceof Error && error.stack) reporter.error(error.stack);
   return exitCodeFor(error);
 }
 
 async function report(argv: ReportArgs, io: CliIo, reporter: Reporter, signal?: AbortSignal): Promise<number> {
-  const {from, to} = checkReportArgs(argv);
+  const {from, to, retries, concurrency} = checkReportArgs(argv);
   const skipped: Array<{path: string; reason: string}> = [];
   const skip = (path: string, reason: string) => {
     skipped.push({path, reason});
@@ -130,7 +133,8 @@ async function report(argv: ReportArgs, io: CliIo, reporter: Reporter, signal?: 
   let files;
   if (argv.target !== undefined) {
     const onRetry = (info: RetryInfo) => reporter.info(`retrying ${info.url} (${info.reason ?? `HTTP ${info.status}`}): attempt ${info.attempt}`, {code: 'hub_retry', ...info});
-    const hub = {hubUrl: resolveHubUrl(argv.hubUrl, io.env), token: await resolveToken(io.env, argv.tokenFile), retries: argv.retries, concurrency: argv.concurrency, signal, onRetry};
+    const {token, from: tokenFrom} = await findToken(io.env, argv.tokenFile);
+    const hub = {...normalizeHubOptions({hubUrl: argv.hubUrl, token, tokenFrom, retries, signal, onRetry}, io.env), concurrency};
     const {readHubKpis} = await import('./hub-kpis.js'); // the Hub client loads only when used
     files = await readHubKpis(argv.target, hub, options);
     source = `dataset ${argv.target}`;

@@ -1,6 +1,6 @@
 import {listFiles} from '@huggingface/hub';
 import pLimit from 'p-limit';
-import {checkHubOptions, datasetRepo, type HubOptions} from '../hub/config.js';
+import {datasetRepo, type HubOptions} from '../hub/config.js';
 import {hubError, hubFetch, keepErrorCode, statusOf} from '../hub/fetch.js';
 import {unsafePath} from '../sources/hub-files.js';
 import {kpiPlace, type KpiFile} from './kpi-files.js';
@@ -13,7 +13,6 @@ import type {KpiSourceOptions} from './local-kpis.js';
  * missing repo, a refused token or a download that fails after the retries is KPI_INPUT_UNREADABLE.
  */
 export async function readHubKpis(repo: string, hub: HubOptions & {concurrency: number}, options: KpiSourceOptions): Promise<KpiFile[]> {
-  checkHubOptions(hub);
   const repoId = datasetRepo(repo, '--target');
   const retrying = hubFetch(hub, {wholeBody: true});
   const paths: string[] = [];

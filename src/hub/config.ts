@@ -1,6 +1,7 @@
 import {readFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {KpiError} from '../errors.js';
+import {optionError, wholeNumber} from '../options.js';
 import type {InputWarning} from '../types.js';
 
 /** The public Hub, used when neither `--hub-url` nor `HF_ENDPOINT` is set. */
@@ -27,26 +28,85 @@ export interface RetryInfo {
   reason?: string;
 }
 
-/** How every Hub call of a run talks to the Hub. */
-export interface HubOptions {
-  /** Endpoint without a trailing slash, from {@link resolveHubUrl}. */
-  hubUrl: string;
+/** Retries per Hub request unless given (`--retries`). */
+export const DEFAULT_RETRIES = 5;
+
+/** A type-level mark (nothing at run time): only {@link normalizeHubOptions} makes a HubConnection. */
+declare const checked: unique symbol;
+
+/**
+ * How a run reaches the Hub, checked once by {@link normalizeHubOptions} and frozen; no Hub
+ * operation checks it again. Plain data: it travels in a Hub input's ref to a worker thread.
+ */
+export interface HubConnection {
+  /** Endpoint without a trailing slash. */
+  readonly hubUrl: string;
   /** Sent as a bearer token to `hubUrl` only; see {@link redact}. */
-  token: string;
+  readonly token: string;
   /** Retries per request (and per download for cut bodies); 0 means one try. */
-  retries: number;
+  readonly retries: number;
+  /** First backoff step in ms, doubled per retry, with jitter. */
+  readonly retryBaseMs: number;
   /** Epoch ms after which no retry is begun (`--timeout`); no bound when absent. */
-  retryUntil?: number;
+  readonly retryUntil?: number;
+  readonly [checked]: true;
+}
+
+/** What Hub operations call back and stop on: this thread's, never sent to a worker. */
+export interface HubHooks {
   /** The fetch under the retries; tests pass their own. Default: global fetch. */
   fetch?: typeof fetch;
   /** Aborts requests and waits promptly; the operation then fails with KPI_INTERRUPTED. */
   signal?: AbortSignal;
   /** Told before each retry's wait. */
   onRetry?(info: RetryInfo): void;
-  /** First backoff step in ms, doubled per retry, with jitter. Default: `KPI_RETRY_BASE_MS`, else 500. */
-  retryBaseMs?: number;
   /** Where listing problems go (unsafe paths); without it they throw KPI_INPUT_INVALID. */
   warn?(warning: InputWarning): void;
+}
+
+/** How every Hub call of a run talks to the Hub: the checked connection and the hooks. */
+export type HubOptions = HubConnection & HubHooks;
+
+/** What a caller gives {@link normalizeHubOptions}: the token, and what it changes of the defaults. */
+export interface HubSettings extends HubHooks {
+  token: string;
+  /** Where the token came from (`HF_TOKEN`, a file), named when it is unusable. */
+  tokenFrom?: string;
+  /** Default: `HF_ENDPOINT`, else the public Hub (see {@link resolveHubUrl}). */
+  hubUrl?: string;
+  /** Default {@link DEFAULT_RETRIES}. */
+  retries?: number;
+  /** Default: `KPI_RETRY_BASE_MS`, else {@link DEFAULT_RETRY_BASE_MS}. */
+  retryBaseMs?: number;
+  retryUntil?: number;
+}
+
+/**
+ * The Hub options every operation of a run shares, checked and frozen: the one place they are
+ * validated (KPI_OPTION_INVALID, KPI_CONFIG_MISSING for the token) and the environment is read.
+ */
+export function normalizeHubOptions(settings: HubSettings, env: NodeJS.ProcessEnv = process.env): HubOptions {
+  const {token, tokenFrom, hubUrl, retries, retryBaseMs, retryUntil, ...hooks} = settings;
+  const from = tokenFrom ? ` from ${tokenFrom}` : '';
+  if (!token) throw new KpiError('KPI_CONFIG_MISSING', `the Hub token${from} is empty`);
+  // A header-unsafe token makes fetch throw a message that quotes the header, token included.
+  if (!/^[\x21-\x7e]+$/.test(token)) {
+    throw new KpiError('KPI_CONFIG_MISSING', `the Hub token${from} has characters that cannot go in an HTTP header (spaces, line breaks or non-ASCII)`);
+  }
+  if (retryUntil !== undefined && !Number.isFinite(retryUntil)) throw optionError('retryUntil', 'epoch milliseconds', retryUntil);
+  const connection = {
+    hubUrl: resolveHubUrl(hubUrl, env),
+    token,
+    retries: wholeNumber('--retries', retries ?? DEFAULT_RETRIES, 0),
+    retryBaseMs: retryBaseMs === undefined ? retryBaseFromEnv(env) : checkedRetryBase('retryBaseMs', retryBaseMs),
+    ...(retryUntil !== undefined && {retryUntil}),
+  };
+  return Object.freeze({...hooks, ...connection}) as HubOptions;
+}
+
+/** The connection alone, for a ref that crosses to a worker thread (hooks do not). */
+export function hubConnection({hubUrl, token, retries, retryBaseMs, retryUntil}: HubConnection): HubConnection {
+  return Object.freeze({hubUrl, token, retries, retryBaseMs, ...(retryUntil !== undefined && {retryUntil})}) as HubConnection;
 }
 
 /** `--hub-url`, else `HF_ENDPOINT`, else the public Hub; without a trailing slash. */
@@ -71,6 +131,11 @@ export function resolveHubUrl(flag: string | undefined, env: NodeJS.ProcessEnv):
  * file `hf auth login` saved ({@link hubTokenPath}).
  */
 export async function resolveToken(env: NodeJS.ProcessEnv, tokenFile?: string): Promise<string> {
+  return (await findToken(env, tokenFile)).token;
+}
+
+/** {@link resolveToken}, with where the token came from (for normalizeHubOptions' messages). */
+export async function findToken(env: NodeJS.ProcessEnv, tokenFile?: string): Promise<{token: string; from: string}> {
   let token: string;
   let from: string;
   if (tokenFile !== undefined) {
@@ -97,11 +162,7 @@ export async function resolveToken(env: NodeJS.ProcessEnv, tokenFile?: string): 
       );
     }
   }
-  // A header-unsafe token makes fetch throw a message that quotes the header, token included.
-  if (!/^[\x21-\x7e]+$/.test(token)) {
-    throw new KpiError('KPI_CONFIG_MISSING', `the Hub token from ${from} has characters that cannot go in an HTTP header (spaces, line breaks or non-ASCII)`);
-  }
-  return token;
+  return {token, from};
 }
 
 /**
@@ -124,19 +185,15 @@ async function savedToken(env: NodeJS.ProcessEnv): Promise<{token: string; path:
   return token ? {token, path} : undefined;
 }
 
-/**
- * The first backoff step: `hub.retryBaseMs`, else `KPI_RETRY_BASE_MS`, else 500. The variable is
- * read here rather than by the CLI because downloads also run in worker threads, whose inputs
- * carry only the hub URL, token and retries (the environment reaches them as it is).
- */
-export function retryBaseMs(hub: Pick<HubOptions, 'retryBaseMs'>, env: NodeJS.ProcessEnv = process.env): number {
-  if (hub.retryBaseMs !== undefined) return hub.retryBaseMs;
+/** `KPI_RETRY_BASE_MS` when set (tests make retries fast with it), else the default. */
+function retryBaseFromEnv(env: NodeJS.ProcessEnv): number {
   const text = env[RETRY_BASE_VARIABLE]?.trim();
-  if (!text) return DEFAULT_RETRY_BASE_MS;
-  const ms = Number(text);
-  if (!(ms >= 0) || !Number.isFinite(ms)) {
-    throw new KpiError('KPI_OPTION_INVALID', `${RETRY_BASE_VARIABLE} must be a number of ms >= 0, got ${JSON.stringify(env[RETRY_BASE_VARIABLE])}`);
-  }
+  return text ? checkedRetryBase(RETRY_BASE_VARIABLE, text) : DEFAULT_RETRY_BASE_MS;
+}
+
+function checkedRetryBase(name: string, value: number | string): number {
+  const ms = Number(value);
+  if (!(ms >= 0) || !Number.isFinite(ms)) throw optionError(name, 'a number of ms >= 0', value);
   return ms;
 }
 
@@ -147,21 +204,6 @@ export function redact(text: string, token: string): string {
   const encoded = encodeURIComponent(token);
   if (encoded !== token) out = out.split(encoded).join('***');
   return out;
-}
-
-/** Checks the options once, at the top of each Hub operation. */
-export function checkHubOptions(hub: HubOptions): void {
-  if (!hub.token) throw new KpiError('KPI_CONFIG_MISSING', 'no Hub token given');
-  if (!Number.isInteger(hub.retries) || hub.retries < 0) {
-    throw new KpiError('KPI_OPTION_INVALID', `option \`--retries\` must be an integer >= 0, got ${JSON.stringify(hub.retries)}`);
-  }
-  if (hub.retryBaseMs !== undefined && !(hub.retryBaseMs >= 0)) {
-    throw new KpiError('KPI_OPTION_INVALID', `retryBaseMs must be a number >= 0, got ${JSON.stringify(hub.retryBaseMs)}`);
-  }
-  retryBaseMs(hub); // a bad KPI_RETRY_BASE_MS fails before any request
-  if (/\/$/.test(hub.hubUrl) || !/^https?:\/\//.test(hub.hubUrl)) {
-    throw new KpiError('KPI_OPTION_INVALID', `hubUrl must be an http(s) URL without a trailing slash (see resolveHubUrl), got ${JSON.stringify(hub.hubUrl)}`);
-  }
 }
 
 /** `OWNER/NAME` as the client's dataset designation; anything else is KPI_OPTION_INVALID. */

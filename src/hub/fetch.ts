@@ -1,5 +1,5 @@
 import {KpiError, type KpiErrorCode} from '../errors.js';
-import {redact, retryBaseMs, type HubOptions} from './config.js';
+import {redact, type HubOptions} from './config.js';
 
 /** Retry-After beyond this is cut short; the retry budget still bounds the run. */
 const MAX_RETRY_AFTER_MS = 300_000;
@@ -78,7 +78,7 @@ export function isRetryable(status: number): boolean {
 
 /** Exponential backoff with jitter: a random wait in [step/2, step], step = base * 2^(attempt-1). */
 export function backoffMs(hub: HubOptions, attempt: number): number {
-  const step = Math.min(MAX_BACKOFF_MS, retryBaseMs(hub) * 2 ** (attempt - 1));
+  const step = Math.min(MAX_BACKOFF_MS, hub.retryBaseMs * 2 ** (attempt - 1));
   return Math.round(step / 2 + (Math.random() * step) / 2);
 }
 

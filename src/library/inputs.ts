@@ -1,6 +1,6 @@
 import type {Readable} from 'node:stream';
 import {folderBuckets, type BucketPlan} from '../buckets.js';
-import type {HubOptions} from '../hub/config.js';
+import {hubConnection, type HubOptions} from '../hub/config.js';
 import type {PipelineOptions} from '../pipeline.js';
 import {listLocalFiles} from '../sources/local-files.js';
 import {stdinRows} from '../sources/stdin-rows.js';
@@ -34,8 +34,8 @@ export async function hubInputs(repo: string, plan: BucketPlan, hub: HubOptions)
   const {listHubFiles} = await import('../sources/hub-files.js');
   const byFolder = folderBuckets(plan);
   const files = await listHubFiles(repo, [...byFolder.keys()], hub);
-  const {hubUrl, token, retries, retryUntil} = hub;
-  return listedInputs(files.map(f => ({...f, ref: {kind: 'hub', repo, path: f.path, size: f.size, oid: f.oid, hubUrl, token, retries, retryUntil}})), byFolder);
+  const connection = hubConnection(hub);
+  return listedInputs(files.map(f => ({...f, ref: {kind: 'hub', repo, path: f.path, size: f.size, oid: f.oid, hub: connection}})), byFolder);
 }
 
 /**

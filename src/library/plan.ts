@@ -1,5 +1,5 @@
 import {planBuckets, type BucketPlan} from '../buckets.js';
-import {KpiError} from '../errors.js';
+import {wholeNumber} from '../options.js';
 
 /*
  * Bucket plans for library callers, one per way the CLI picks hours. Each is the CLI's own
@@ -19,8 +19,7 @@ export function planRange(from: string, to: string): BucketPlan {
 
 /** The `hours` completed hours before `now` (default: the clock), in UTC (`--hours`). */
 export function planLastHours(hours: number, now: Date = new Date()): BucketPlan {
-  if (!Number.isInteger(hours) || hours < 1) throw new KpiError('KPI_OPTION_INVALID', `hours must be an integer >= 1, got ${hours}`);
-  return planBuckets({hours}, now);
+  return planBuckets({hours: wholeNumber('hours', hours, 1)}, now);
 }
 
 /** The reference's daily file for one day folder, e.g. `2026-04-24`: every file, unwindowed (`--daily-backfill`). */

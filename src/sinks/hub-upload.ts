@@ -1,6 +1,6 @@
 import {commit, createRepo, type CommitFile} from '@huggingface/hub';
 import {KpiError} from '../errors.js';
-import {checkHubOptions, datasetRepo, type HubOptions} from '../hub/config.js';
+import {datasetRepo, type HubOptions} from '../hub/config.js';
 import {hubError, hubFetch, keepErrorCode, statusOf} from '../hub/fetch.js';
 import type {OutputFile} from '../types.js';
 
@@ -14,7 +14,6 @@ import type {OutputFile} from '../types.js';
  * twice; the files end up the same, which is what a re-run must give anyway.
  */
 export async function commitFiles(repo: string, files: readonly OutputFile[], message: string, hub: HubOptions): Promise<{commitOid?: string}> {
-  checkHubOptions(hub);
   const repoId = datasetRepo(repo, '--target');
   if (!message.trim()) throw new KpiError('KPI_OPTION_INVALID', 'a commit message must not be empty');
   if (files.length === 0) return {};

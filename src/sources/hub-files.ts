@@ -1,7 +1,7 @@
 import {Readable} from 'node:stream';
 import {downloadFile, listFiles} from '@huggingface/hub';
 import {KpiError} from '../errors.js';
-import {checkHubOptions, datasetRepo, redact, type HubOptions} from '../hub/config.js';
+import {datasetRepo, redact, type HubOptions} from '../hub/config.js';
 import {afterRetries, backoffMs, hubError, hubFetch, interrupted, keepErrorCode, mayRetry, networkReason, sleep, statusOf} from '../hub/fetch.js';
 import {compareCodePoints} from '../py/json-dumps.js';
 import type {ListedFile} from './local-files.js';
@@ -21,7 +21,6 @@ export interface HubListedFile extends ListedFile {
  * `hub.warn`): paths become download URLs, where `..` would point elsewhere.
  */
 export async function listHubFiles(repo: string, days: readonly string[], hub: HubOptions): Promise<HubListedFile[]> {
-  checkHubOptions(hub);
   const repoId = datasetRepo(repo, '--source');
   for (const day of days) {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new KpiError('KPI_OPTION_INVALID', `day folders must be YYYY-MM-DD, got ${JSON.stringify(day)}`);
@@ -76,7 +75,6 @@ export function unsafePath(path: string, prefix: string): string | undefined {
  *   makes first, so a download is one request.
  */
 export async function openHubFile(repo: string, path: string, hub: HubOptions, size?: number): Promise<Readable> {
-  checkHubOptions(hub);
   const repoId = datasetRepo(repo, '--source');
   const unsafe = unsafePath(path, 'sessions/');
   if (unsafe) throw new KpiError('KPI_INPUT_INVALID', `${path}: ${unsafe}; not downloaded`, {file: path});

@@ -3,11 +3,11 @@ import {join} from 'node:path';
 import {Readable} from 'node:stream';
 import {KpiError} from '../errors.js';
 import {LocalFile} from './local-file.js';
-import type {HubOptions} from '../hub/config.js';
+import type {HubHooks} from '../hub/config.js';
 import type {InputRef} from '../types.js';
 
 /** What a Hub download reports to and stops on: the run's retry log and its interrupt. */
-export type DownloadHooks = Pick<HubOptions, 'onRetry' | 'signal'>;
+export type DownloadHooks = Pick<HubHooks, 'onRetry' | 'signal'>;
 
 /**
  * Opens an input's bytes: a local file, bytes already read (stdin), or a Hub download stream.
@@ -25,7 +25,7 @@ export async function openInput(ref: InputRef, hooks: DownloadHooks = {}): Promi
       }
     case 'hub': {
       const {openHubFile} = await import('./hub-files.js');
-      return openHubFile(ref.repo, ref.path, {hubUrl: ref.hubUrl, token: ref.token, retries: ref.retries, retryUntil: ref.retryUntil, ...hooks}, ref.size);
+      return openHubFile(ref.repo, ref.path, {...ref.hub, ...hooks}, ref.size);
     }
   }
 }

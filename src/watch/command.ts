@@ -1,10 +1,11 @@
 import yargs from 'yargs';
-import {check, OPTIONS, parseFlags, UsageError, type CliArgs} from '../cli/args.js';
+import {logFormatOf, OPTIONS, parseFlags, type CliArgs, type NumberFlag} from '../cli/args.js';
+import {normalizeOptions, withPlan, type RunOptions} from '../cli/options.js';
 import {execute, processIo, type CliIo} from '../cli/run.js';
 import type {BucketPlan} from '../buckets.js';
 import {ResultCache} from '../cache/result-cache.js';
 import {EXIT, exitCodeFor, KpiError} from '../errors.js';
-import {resolveToken} from '../hub/config.js';
+import {wholeNumber} from '../options.js';
 import {Reporter, type RunCounts} from '../report.js';
 import {serveStatus, parseListen} from './http.js';
 import {HourlyScheduler, systemClock, type Clock, type RollupOutcome, type RollupReport} from './scheduler.js';
@@ -17,15 +18,24 @@ const RUN_OPTIONS_KEPT = Object.fromEntries(
 
 export const WATCH_OPTIONS = {
   ...RUN_OPTIONS_KEPT,
-  'backfill-hours': {type: 'number', default: 6, group: 'Watch:', describe: 'Completed hours rolled up at start-up, in one pass'},
-  'at-minute': {type: 'number', default: 5, group: 'Watch:', describe: 'Minute past every hour (UTC) at which the hour just completed is rolled up'},
+  'backfill-hours': {default: 6, group: 'Watch:', describe: 'Completed hours rolled up at start-up, in one pass'},
+  'at-minute': {default: 5, group: 'Watch:', describe: 'Minute past every hour (UTC) at which the hour just completed is rolled up'},
   listen: {type: 'string', group: 'Watch:', describe: 'Serve GET /healthz and /metrics (Prometheus) on HOST:PORT [default: off]'},
 } as const;
 
 export interface WatchArgs extends CliArgs {
+  backfillHours?: NumberFlag;
+  atMinute?: NumberFlag;
+  listen?: string;
+}
+
+/** The watcher's own options, checked; `run` is what each rollup's options start from. */
+interface WatchOptions {
+  flags: WatchArgs;
+  run: RunOptions;
   backfillHours: number;
   atMinute: number;
-  listen?: string;
+  listen?: {host: string; port: number};
 }
 
 /** What tests (and main) give the watcher: the clock, the stop signal, and what to tell them. */
@@ -44,26 +54,20 @@ export interface WatchHooks {
  * the signal, 1 for bad flags or configuration (before any rollup).
  */
 export async function watch(args: string[], io: CliIo = processIo(), hooks: WatchHooks = {}): Promise<number> {
-  const parsed = await parseWatchArgs(args, io);
-  if (typeof parsed === 'number') return parsed;
-  const argv = parsed;
-  const log = new Reporter({format: argv.logFormat, write: io.stderr, verbose: argv.verbose, quiet: argv.quiet});
-  const fromHub = argv.sourceDir === undefined;
-  try {
-    // A Hub watcher without a token would fail every hour: say so now, once.
-    if (fromHub || argv.target !== undefined) await resolveToken(io.env, argv.tokenFile);
-  } catch (error) {
-    log.error(`kpi-stream watch: ${(error as Error).message}`, {code: error instanceof KpiError ? error.code : undefined});
-    return EXIT.usage;
-  }
   const clock = hooks.clock ?? systemClock;
-  const cache = new ResultCache({dir: argv.cacheDir, memory: true, schema: argv.schema});
+  // Bad flags, or a Hub watcher without a token, would fail every hour: say so now, once.
+  const parsed = await parseWatchArgs(args, io, new Date(clock.now()));
+  if (typeof parsed === 'number') return parsed;
+  const {flags, run, backfillHours, atMinute, listen} = parsed;
+  const {format, verbose, quiet} = run.log;
+  const log = new Reporter({format, write: io.stderr, verbose, quiet});
+  const cache = new ResultCache({dir: run.cacheDir, memory: true, schema: run.schema});
   // Rollups print no progress line: the watcher's log is read later, not watched.
   const rollupIo: CliIo = {...io, stderrIsTTY: false};
   let lastCounts: RunCounts | undefined;
 
   const rollup = async (hours: number[]): Promise<RollupOutcome> => {
-    const reporter = new Reporter({format: argv.logFormat, write: io.stderr, verbose: argv.verbose, quiet: argv.quiet});
+    const reporter = new Reporter({format, write: io.stderr, verbose, quiet});
     lastCounts = reporter.counts;
     const first = hours[0]!;
     const labels = hours.map(hourLabel);
@@ -72,7 +76,9 @@ export async function watch(args: string[], io: CliIo = processIo(), hooks: Watc
     const plan: BucketPlan = {kind: 'hourly', base: {sec: first * 3600, micro: 0}, offsetMicros: 0, indices: hours.map(h => h - first)};
     let code: number;
     try {
-      code = await execute(argv, {plan, io: rollupIo, reporter, signal: hooks.signal, cache});
+      // Normalized again for each rollup: its own retry deadline, and a token file rotated meanwhile.
+      const options = withPlan(await normalizeOptions(flags, {env: io.env, now: new Date(clock.now())}), plan);
+      code = await execute(options, {io: rollupIo, reporter, signal: hooks.signal, cache});
     } catch (error) {
       code = exitCodeFor(error);
       if (!hooks.signal?.aborted) {
@@ -88,8 +94,8 @@ export async function watch(args: string[], io: CliIo = processIo(), hooks: Watc
   let status: WatchStatus | undefined;
   const scheduler = new HourlyScheduler({
     clock,
-    atMinute: argv.atMinute,
-    backfillHours: argv.backfillHours,
+    atMinute,
+    backfillHours,
     rollup,
     onRollup: report => {
       if (lastCounts) status?.record(report, lastCounts);
@@ -98,18 +104,17 @@ export async function watch(args: string[], io: CliIo = processIo(), hooks: Watc
   });
   status = new WatchStatus(scheduler, clock);
   let http: Awaited<ReturnType<typeof serveStatus>> | undefined;
-  if (argv.listen !== undefined) {
-    const {host, port} = parseListen(argv.listen)!;
+  if (listen !== undefined) {
     try {
-      http = await serveStatus(status, host, port);
+      http = await serveStatus(status, listen.host, listen.port);
     } catch (error) {
-      log.error(`kpi-stream watch: cannot listen on ${argv.listen}: ${(error as Error).message}`, {code: 'KPI_OPTION_INVALID'});
+      log.error(`kpi-stream watch: cannot listen on ${flags.listen}: ${(error as Error).message}`, {code: 'KPI_OPTION_INVALID'});
       return EXIT.usage;
     }
     log.info(`serving /healthz and /metrics on ${http.url}`, {url: http.url});
     hooks.onListening?.(http.url);
   }
-  log.info(`watching: the ${argv.backfillHours} completed hour(s) before now, then every hour at :${String(argv.atMinute).padStart(2, '0')} UTC`);
+  log.info(`watching: the ${backfillHours} completed hour(s) before now, then every hour at :${String(atMinute).padStart(2, '0')} UTC`);
   scheduler.start();
   await stopped(hooks.signal);
   log.info('stopping: a rollup in flight is abandoned, nothing of it written or committed');
@@ -130,7 +135,7 @@ function stopped(signal: AbortSignal | undefined): Promise<void> {
 }
 
 /** The flags, checked; or the exit code when they are bad or --help was asked for. */
-async function parseWatchArgs(args: string[], io: CliIo): Promise<WatchArgs | number> {
+async function parseWatchArgs(args: string[], io: CliIo, now: Date): Promise<WatchOptions | number> {
   try {
     const parser = yargs(args)
       .scriptName('kpi-stream watch')
@@ -141,19 +146,22 @@ async function parseWatchArgs(args: string[], io: CliIo): Promise<WatchArgs | nu
       .version(false)
       .help()
       .exitProcess(false);
-    const {argv, help, error} = await parseFlags<WatchArgs>(parser, args);
+    const {argv: flags, help, error} = await parseFlags<WatchArgs>(parser, args);
     if (help) {
       io.stdout(help + '\n');
       return EXIT.ok;
     }
-    if (error !== undefined) throw new UsageError(error);
-    check(argv);
-    if (!Number.isInteger(argv.backfillHours) || argv.backfillHours < 0) throw new UsageError(`--backfill-hours must be an integer >= 0, got ${argv.backfillHours}`);
-    if (!Number.isInteger(argv.atMinute) || argv.atMinute < 0 || argv.atMinute > 59) throw new UsageError(`--at-minute must be an integer from 0 to 59, got ${argv.atMinute}`);
-    if (argv.listen !== undefined && !parseListen(argv.listen)) throw new UsageError(`--listen must be HOST:PORT, e.g. 127.0.0.1:9464, got ${JSON.stringify(argv.listen)}`);
-    return argv;
+    if (error !== undefined) throw new KpiError('KPI_OPTION_INVALID', error);
+    const backfillHours = wholeNumber('--backfill-hours', flags.backfillHours ?? 6, 0);
+    const atMinute = wholeNumber('--at-minute', flags.atMinute ?? 5, 0, 59);
+    const listen = flags.listen === undefined ? undefined : parseListen(flags.listen);
+    if (listen === null) throw new KpiError('KPI_OPTION_INVALID', `--listen must be HOST:PORT, e.g. 127.0.0.1:9464, got ${JSON.stringify(flags.listen)}`);
+    const run = await normalizeOptions(flags, {env: io.env, now});
+    return {flags, run, backfillHours, atMinute, ...(listen && {listen})};
   } catch (error) {
-    io.stderr(`kpi-stream watch: ${(error as Error).message}\nRun kpi-stream watch --help for the options.`);
-    return EXIT.usage;
+    const help = error instanceof KpiError && error.code === 'KPI_OPTION_INVALID' ? '\nRun kpi-stream watch --help for the options.' : '';
+    const code = error instanceof KpiError ? error.code : 'KPI_OPTION_INVALID';
+    new Reporter({format: logFormatOf(args), write: io.stderr}).error(`kpi-stream watch: ${(error as Error).message}${help}`, {code});
+    return exitCodeFor(error);
   }
 }

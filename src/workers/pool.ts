@@ -1,6 +1,7 @@
 import {availableParallelism} from 'node:os';
 import {Worker} from 'node:worker_threads';
 import {KpiError, type KpiErrorCode} from '../errors.js';
+import {wholeNumber} from '../options.js';
 import type {ReadSessionOptions, SessionReader} from '../session/read.js';
 import type {RetryInfo} from '../hub/config.js';
 import type {SessionInput, SessionResult} from '../types.js';
@@ -112,12 +113,8 @@ export class SessionPool {
   private adopted = 0;
 
   constructor(options: SessionPoolOptions = {}) {
-    const threads = options.threads ?? availableParallelism();
-    const perWorker = options.perWorker ?? 1;
-    if (!Number.isInteger(threads) || threads < 1) throw new KpiError('KPI_OPTION_INVALID', `option \`threads\` must be an integer >= 1, got ${threads}`);
-    if (!Number.isInteger(perWorker) || perWorker < 1) throw new KpiError('KPI_OPTION_INVALID', `option \`perWorker\` must be an integer >= 1, got ${perWorker}`);
-    this.threads = threads;
-    this.perWorker = perWorker;
+    this.threads = wholeNumber('threads', options.threads ?? availableParallelism(), 1);
+    this.perWorker = wholeNumber('perWorker', options.perWorker ?? 1, 1);
     this.url = options.workerUrl ?? defaultWorkerUrl();
     this.prefilter = options.prefilter ?? true;
     this.onRetry = options.onRetry;

@@ -14,7 +14,7 @@ import {Readable} from 'node:stream';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {run, type CliIo} from '../../src/cli/run.js';
 import {corpusEntries, generateCorpus} from '../../tools/corpus/corpus.js';
-import {TOKEN_VARIABLES} from '../../src/hub/config.js';
+import {normalizeHubOptions, TOKEN_VARIABLES} from '../../src/hub/config.js';
 import {listHubFiles, unsafePath} from '../../src/sources/hub-files.js';
 import {envWithoutTokens, runChild} from '../support/cli-io.js';
 import {loadDatasetFolder, startHubServer, type HubServer} from '../support/hub-server.js';
@@ -514,7 +514,7 @@ describe('safe paths', () => {
       return Response.json(listed.map(path => ({type: 'file', path, oid: 'x', size: 3})));
     };
     const warnings: Array<{code: string; file: string}> = [];
-    const files = await listHubFiles(SOURCE, [DAY], {hubUrl: 'http://hub.test', token: TOKEN, retries: 0, fetch: fakeFetch, warn: w => void warnings.push(w)});
+    const files = await listHubFiles(SOURCE, [DAY], normalizeHubOptions({hubUrl: 'http://hub.test', token: TOKEN, retries: 0, fetch: fakeFetch, warn: w => void warnings.push(w)}));
     expect(files.map(f => f.path)).toEqual([`sessions/${DAY}/ok.jsonl`]);
     expect(warnings.map(w => [w.code, w.file])).toEqual(listed.slice(1).map(path => ['unsafe_path', path]));
     expect(requests.every(url => url.includes('/tree/'))).toBe(true);

@@ -2,7 +2,7 @@ import {mkdir, mkdtemp, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
-import {redact, resolveHubUrl, resolveToken, retryBaseMs} from '../../src/hub/config.js';
+import {findToken, hubConnection, normalizeHubOptions, redact, resolveHubUrl, resolveToken} from '../../src/hub/config.js';
 import {backoffMs, hubFetch, retryAfterMs} from '../../src/hub/fetch.js';
 import {startHubServer, type HubServer} from '../support/hub-server.js';
 import {hubOptions, thrown, TOKEN} from './setup.js';
@@ -72,10 +72,9 @@ describe('resolveToken', () => {
     for (const name of Object.keys(all)) expect(error.message).toContain(name);
   });
 
-  it('refuses a token that cannot go in a header, without quoting it', async () => {
-    const error = await thrown(() => resolveToken({HF_TOKEN: 'hf_bad token'}));
-    expect(error.code).toBe('KPI_CONFIG_MISSING');
-    expect(error.message).not.toContain('hf_bad');
+  it('says where the token came from (normalizeHubOptions names it when the token is unusable)', async () => {
+    expect(await findToken({HF_TOKEN: ' hf_a ', HF_ADMIN_TOKEN: 'hf_b'})).toEqual({token: 'hf_a', from: 'HF_TOKEN'});
+    expect(await findToken({HF_ADMIN_TOKEN: 'hf_b'})).toEqual({token: 'hf_b', from: 'HF_ADMIN_TOKEN'});
   });
 });
 
@@ -100,27 +99,68 @@ describe('retryAfterMs', () => {
   });
 });
 
-describe('retryBaseMs', () => {
-  it('takes the option, then KPI_RETRY_BASE_MS, then 500', () => {
-    expect(retryBaseMs({retryBaseMs: 7}, {KPI_RETRY_BASE_MS: '2'})).toBe(7);
-    expect(retryBaseMs({}, {KPI_RETRY_BASE_MS: '2'})).toBe(2);
-    expect(retryBaseMs({}, {KPI_RETRY_BASE_MS: '0'})).toBe(0);
-    expect(retryBaseMs({}, {KPI_RETRY_BASE_MS: ''})).toBe(500);
-    expect(retryBaseMs({}, {})).toBe(500);
+describe('normalizeHubOptions', () => {
+  const settings = {hubUrl: 'http://127.0.0.1:9', token: 'hf_x'};
+
+  it('takes the first backoff step from the option, then KPI_RETRY_BASE_MS, then 500', () => {
+    expect(normalizeHubOptions({...settings, retryBaseMs: 7}, {KPI_RETRY_BASE_MS: '2'}).retryBaseMs).toBe(7);
+    expect(normalizeHubOptions(settings, {KPI_RETRY_BASE_MS: '2'}).retryBaseMs).toBe(2);
+    expect(normalizeHubOptions(settings, {KPI_RETRY_BASE_MS: '0'}).retryBaseMs).toBe(0);
+    expect(normalizeHubOptions(settings, {KPI_RETRY_BASE_MS: ''}).retryBaseMs).toBe(500);
+    expect(normalizeHubOptions(settings, {}).retryBaseMs).toBe(500);
   });
 
-  it('raises KPI_OPTION_INVALID naming KPI_RETRY_BASE_MS for a value that is not a number >= 0', async () => {
+  it('reads the environment once: the options do not change with it afterwards', () => {
+    const env: NodeJS.ProcessEnv = {KPI_RETRY_BASE_MS: '3', HF_ENDPOINT: 'https://mirror.example/'};
+    const hub = normalizeHubOptions({token: 'hf_x'}, env);
+    env.KPI_RETRY_BASE_MS = 'fast';
+    env.HF_ENDPOINT = 'nonsense';
+    expect(hub).toMatchObject({retryBaseMs: 3, hubUrl: 'https://mirror.example', retries: 5});
+  });
+
+  it('returns a frozen object, hooks included', () => {
+    const onRetry = () => undefined;
+    const hub = normalizeHubOptions({...settings, onRetry}, {});
+    expect(Object.isFrozen(hub)).toBe(true);
+    expect(hub.onRetry).toBe(onRetry);
+    expect(hubConnection(hub)).toEqual({hubUrl: settings.hubUrl, token: 'hf_x', retries: 5, retryBaseMs: 500});
+  });
+
+  it.each([
+    [{retries: -1}, 'option `--retries` must be a whole number >= 0, got "-1"'],
+    [{retries: 1.5}, 'option `--retries` must be a whole number >= 0, got "1.5"'],
+    [{retryBaseMs: -2}, 'option `retryBaseMs` must be a number of ms >= 0, got "-2"'],
+    [{hubUrl: 'ftp://hub'}, 'option `--hub-url` must be a plain http(s) URL'],
+    [{retryUntil: Number.NaN}, 'option `retryUntil` must be epoch milliseconds'],
+  ])('raises KPI_OPTION_INVALID for %o', (bad, message) => {
+    expect(() => normalizeHubOptions({...settings, ...bad}, {})).toThrow(message);
+    expect(() => normalizeHubOptions({...settings, ...bad}, {})).toThrow(expect.objectContaining({code: 'KPI_OPTION_INVALID'}));
+  });
+
+  it('raises KPI_OPTION_INVALID naming KPI_RETRY_BASE_MS for a value that is not a number >= 0', () => {
     for (const bad of ['-1', 'fast', 'Infinity']) {
-      const error = await thrown(async () => retryBaseMs({}, {KPI_RETRY_BASE_MS: bad}));
-      expect(error.code).toBe('KPI_OPTION_INVALID');
-      expect(error.message).toContain('KPI_RETRY_BASE_MS');
+      expect(() => normalizeHubOptions(settings, {KPI_RETRY_BASE_MS: bad})).toThrow(expect.objectContaining({code: 'KPI_OPTION_INVALID', message: expect.stringContaining('KPI_RETRY_BASE_MS')}));
+    }
+  });
+
+  it('refuses an empty token or one no HTTP header can carry, naming where it came from and never quoting it (KPI_CONFIG_MISSING)', () => {
+    expect(() => normalizeHubOptions({...settings, token: ''}, {})).toThrow(expect.objectContaining({code: 'KPI_CONFIG_MISSING'}));
+    for (const token of ['hf_a b', 'hf_ab\n', 'hf_\u00e9t\u00e9']) {
+      let error: Error | undefined;
+      try {
+        normalizeHubOptions({...settings, token, tokenFrom: 'HF_TOKEN'}, {});
+      } catch (caught) {
+        error = caught as Error;
+      }
+      expect(error).toMatchObject({code: 'KPI_CONFIG_MISSING', message: expect.stringContaining('from HF_TOKEN has characters that cannot go in an HTTP header')});
+      expect(error!.message).not.toContain(token);
     }
   });
 });
 
 describe('backoffMs', () => {
   it('doubles per attempt with jitter in [step/2, step]', () => {
-    const hub = {hubUrl: 'http://x', token: 't', retries: 5, retryBaseMs: 100};
+    const hub = normalizeHubOptions({hubUrl: 'http://x', token: 't', retries: 5, retryBaseMs: 100});
     for (let i = 0; i < 50; i++) {
       const first = backoffMs(hub, 1);
       const third = backoffMs(hub, 3);

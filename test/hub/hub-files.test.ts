@@ -121,7 +121,7 @@ describe('listHubFiles', () => {
     await start();
     expect((await thrown(() => listHubFiles('no-slash', [DAY1], hubOptions(server)))).code).toBe('KPI_OPTION_INVALID');
     expect((await thrown(() => listHubFiles(SOURCE, ['2026-4-1'], hubOptions(server)))).code).toBe('KPI_OPTION_INVALID');
-    expect((await thrown(() => listHubFiles(SOURCE, [DAY1], hubOptions(server, {retries: -1})))).code).toBe('KPI_OPTION_INVALID');
+    expect((await thrown(async () => listHubFiles(SOURCE, [DAY1], hubOptions(server, {retries: -1})))).code).toBe('KPI_OPTION_INVALID');
     expect(server.requests).toEqual([]);
   });
 });

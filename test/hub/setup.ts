@@ -1,14 +1,14 @@
 import type {Readable} from 'node:stream';
-import type {HubOptions, RetryInfo} from '../../src/hub/config.js';
+import {normalizeHubOptions, type HubOptions, type HubSettings, type RetryInfo} from '../../src/hub/config.js';
 import type {HubServer} from '../support/hub-server.js';
 
 /** A token that looks real, so a leak is easy to spot. */
 export const TOKEN = 'hf_SECRETtoken123';
 
-/** Options for the local Hub with fast retries; `retries` collects every onRetry call. */
-export function hubOptions(server: HubServer, extra: Partial<HubOptions> = {}): HubOptions & {retried: RetryInfo[]} {
+/** Options for the local Hub with fast retries; `retried` collects every onRetry call. */
+export function hubOptions(server: HubServer, extra: Partial<HubSettings> = {}): HubOptions & {retried: RetryInfo[]} {
   const retried: RetryInfo[] = [];
-  return {hubUrl: server.url, token: TOKEN, retries: 3, retryBaseMs: 1, onRetry: info => void retried.push(info), retried, ...extra};
+  return {...normalizeHubOptions({hubUrl: server.url, token: TOKEN, retries: 3, retryBaseMs: 1, onRetry: info => void retried.push(info), ...extra}, {}), retried};
 }
 
 /** Deterministic bytes that look like JSONL, `size` long. */

@@ -2,6 +2,7 @@ import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
+import {normalizeHubOptions} from '../../src/hub/config.js';
 import {readSession, type ReadSessionOptions} from '../../src/session/read.js';
 import {corpusEntries} from '../../tools/corpus/corpus.js';
 import type {BucketPlan} from '../../src/buckets.js';
@@ -96,7 +97,7 @@ describe('readSession', () => {
     const path = 'sessions/2026-04-20/h.jsonl';
     const server = await startHubServer({token: 'hf_test', repos: {'acme/sessions': {files: new Map([[path, Buffer.from(exactRow)]])}}});
     try {
-      const ref = {kind: 'hub' as const, repo: 'acme/sessions', path, hubUrl: server.url, token: 'hf_test', retries: 0};
+      const ref = {kind: 'hub' as const, repo: 'acme/sessions', path, hub: normalizeHubOptions({hubUrl: server.url, token: 'hf_test', retries: 0})};
       const input = {seq: 0, name: path, folder: '2026-04-20', ref};
       const options = {plan: {kind: 'daily', day: '2026-04-20'} as BucketPlan, allowed: null};
       const whole = await readSession(input, {...options, streamAbove: Infinity});

@@ -11,7 +11,7 @@ import {readSession} from '../../src/session/read.js';
 import {parseIsoDateTime} from '../../src/time/iso.js';
 import type {SessionInput} from '../../src/types.js';
 import {prewarmSessionWorkers, SessionPool} from '../../src/workers/pool.js';
-import type {RetryInfo} from '../../src/hub/config.js';
+import {hubConnection, normalizeHubOptions, type RetryInfo} from '../../src/hub/config.js';
 import {startHubServer} from '../support/hub-server.js';
 import {TOKEN} from '../hub/setup.js';
 
@@ -140,7 +140,7 @@ describe('SessionPool with Hub inputs', () => {
     const controller = new AbortController();
     const retries: RetryInfo[] = [];
     const pool = new SessionPool({threads: 1, onRetry: info => retries.push(info), signal: controller.signal});
-    const input: SessionInput = {seq: 0, name: path, folder: '2026-04-24', ref: {kind: 'hub', repo: 'acme/sessions', path, hubUrl: server.url, token: TOKEN, retries: 2}};
+    const input: SessionInput = {seq: 0, name: path, folder: '2026-04-24', ref: {kind: 'hub', repo: 'acme/sessions', path, hub: hubConnection(normalizeHubOptions({hubUrl: server.url, token: TOKEN, retries: 2, retryBaseMs: 1}))}};
     const options = {plan, allowed: null};
     try {
       server.inject({match: 'resolve', status: 503});
