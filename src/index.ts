@@ -28,6 +28,7 @@ export {readSessionBytes, readSessionStream, type SessionReadOptions} from './li
 export {readSession, STREAM_ABOVE, type ReadSessionOptions, type SessionReader} from './session/read.js';
 export {prefiltered} from './session/prefilter.js';
 export {SessionPool, type SessionPoolOptions} from './workers/pool.js';
+export {ResultCache, type ResultCacheOptions} from './cache/result-cache.js';
 
 // The keyed accumulator and the KPI catalog: one entry per column, schemas as lists of columns.
 export {inCanonicalOrder, KeyedAccumulator} from './metrics/accumulator.js';

@@ -6,6 +6,11 @@ import {inCanonicalOrder, KeyedAccumulator, type BucketTotals} from './metrics/a
 import type {Progress} from './progress.js';
 import type {Reporter} from './report.js';
 import {readSession} from './session/read.js';
+import {prefiltered} from './session/prefilter.js';
+import {SessionPool} from './workers/pool.js';
+import {workersWhenTheyPay} from './workers/when-they-pay.js';
+import {cachedReader} from './cache/cached-reader.js';
+import type {ResultCache} from './cache/result-cache.js';
 import {toCsv} from './sinks/csv.js';
 import {compiled} from './metrics/schema.js';
 import {DEFAULT_SCHEMA, type SchemaName} from './metrics/catalog.js';
@@ -29,8 +34,21 @@ export interface PipelineOptions {
   /** Number of inputs, when known up front (for the progress line). */
   total?: number | null;
   signal?: AbortSignal;
-  /** Reads one session: `readSession` in this thread (the default), or a SessionPool's `read`. */
+  /** Reads one session; given, it replaces the reader built from the four options below. */
   reader?: SessionReader;
+  /**
+   * Worker threads that parse sessions. Default 1: every session is parsed in this thread. With
+   * more, they start once this thread has parsed `workersAfterBytes` (see workersWhenTheyPay).
+   */
+  threads?: number;
+  /** Sessions each worker reads at once: more than 1 only pays when reads wait on the network. Default 1. */
+  perWorker?: number;
+  /** Bytes parsed in this thread before the workers start; 0 starts them at once. */
+  workersAfterBytes?: number;
+  /** Skip parsing the files that cannot reach a requested hour (see session/prefilter.ts). Default false. */
+  prefilter?: boolean;
+  /** Keeps each file's result: a file the cache holds is not read again (the prefilter is then off, see cachedReader). */
+  cache?: ResultCache;
   /** Retry reports and interrupt for Hub downloads. */
   hub?: DownloadHooks;
   /** Told what became of each input (`--report`). */
@@ -58,12 +76,13 @@ export interface PipelineResult {
 }
 
 /**
- * The one place the stages are wired: inputs are read at most `concurrency` at a time, each
- * session goes through parse -> window -> metrics (see readSession), and results are folded into
+ * The one place the stages are wired: inputs are read at most `concurrency` at a time (by worker
+ * threads when they pay, see sessionReader), each session goes through parse -> window -> metrics
+ * (see readSession), and results are folded into
  * the keyed accumulator in canonical order, so the bytes never depend on which read finishes first.
  */
 export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
-  const {plan, reporter, signal} = options;
+  const {plan, reporter} = options;
   const schemaName = options.schema ?? DEFAULT_SCHEMA;
   const schema = compiled(schemaName);
   const accumulator = new KeyedAccumulator(schema);
@@ -93,32 +112,17 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     for (const contribution of result.contributions) accumulator.fold(contribution);
   });
 
-  const read = options.reader ?? readSession;
-  const limit = pLimit(options.concurrency);
-  const running = new Set<Promise<void>>();
-  for await (const input of options.inputs) {
-    if (signal?.aborted) break;
-    reporter.counts.filesListed++;
-    const allowed = options.allowedFor(input);
-    const task = limit(async () => {
-      if (signal?.aborted) return;
-      try {
-        fold(await read(input, {plan, schema: schemaName, allowed, hub: options.hub}));
-      } catch (error) {
-        if (!(error instanceof KpiError) || error.code !== 'KPI_INPUT_UNREADABLE') throw error;
-        failed.push({name: input.name, reason: error.message});
-        if (allowed) for (const index of allowed) incompleteIndices.add(index);
-        else anyIndex = true;
-        fold({seq: input.seq, name: input.name, bytes: 0, events: 0, failed: error.message, contributions: [], warnings: []});
-      }
+  const reading = options.reader ? {read: options.reader, hits: () => 0, close: async () => undefined} : sessionReader(options);
+  try {
+    await readAll(options, reading.read, fold, (input, allowed, reason) => {
+      failed.push({name: input.name, reason});
+      if (allowed) for (const index of allowed) incompleteIndices.add(index);
+      else anyIndex = true;
     });
-    running.add(task);
-    void task.finally(() => running.delete(task)).catch(() => {});
-    // Bound what is queued, not just what runs: stdin can hold millions of rows.
-    while (limit.pendingCount >= options.concurrency) await Promise.race(running);
+  } finally {
+    await reading.close();
   }
-  await untilDoneOrAborted(Promise.all(running), signal);
-  if (signal?.aborted) throw new KpiError('KPI_INTERRUPTED', 'interrupted: nothing was written or committed');
+  if (options.cache) reporter.counts.filesFromCache = reading.hits();
 
   const rows: BucketRow[] = [];
   const incompleteAt = new Set(incompleteIndices);
@@ -134,6 +138,57 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   }
   const incomplete = [...incompleteAt].sort((a, b) => a - b).map(index => bucketAt(plan, index));
   return {header: schema.header, rows, failed, incomplete};
+}
+
+/**
+ * How sessions are read: in this thread, or by a worker pool once it pays; prefiltered; behind a
+ * cache. `close` ends the pool, if one started.
+ */
+function sessionReader({threads = 1, perWorker = 1, workersAfterBytes, prefilter = false, cache, reporter, signal, hub}: PipelineOptions) {
+  // A cached read must see the whole file, for every hour it can reach: no prefilter.
+  const skipUnreachable = prefilter && !cache;
+  let pool: SessionPool | undefined;
+  const startPool = () => (pool = new SessionPool({threads, perWorker, prefilter: skipUnreachable, onRetry: hub?.onRetry, signal})).read;
+  const read = threads > 1 ? workersWhenTheyPay({startPool, prefilter: skipUnreachable, workersAfterBytes}) : skipUnreachable ? prefiltered() : readSession;
+  const cached = cache && cachedReader({cache, read, warn: w => reporter.warn(w)});
+  return {read: cached?.read ?? read, hits: () => cached?.stats.hits ?? 0, close: async () => pool?.close()};
+}
+
+/**
+ * Reads every input, `concurrency` at a time, and folds each result; an input that cannot be read
+ * is folded as failed and told to `onFailed` with the buckets it may reach (null: any).
+ */
+async function readAll(
+  options: PipelineOptions,
+  read: SessionReader,
+  fold: (result: SessionResult) => void,
+  onFailed: (input: SessionInput, allowed: ReadonlySet<number> | null, reason: string) => void,
+): Promise<void> {
+  const {plan, reporter, signal} = options;
+  const schema = options.schema ?? DEFAULT_SCHEMA;
+  const limit = pLimit(options.concurrency);
+  const running = new Set<Promise<void>>();
+  for await (const input of options.inputs) {
+    if (signal?.aborted) break;
+    reporter.counts.filesListed++;
+    const allowed = options.allowedFor(input);
+    const task = limit(async () => {
+      if (signal?.aborted) return;
+      try {
+        fold(await read(input, {plan, schema, allowed, hub: options.hub}));
+      } catch (error) {
+        if (!(error instanceof KpiError) || error.code !== 'KPI_INPUT_UNREADABLE') throw error;
+        onFailed(input, allowed, error.message);
+        fold({seq: input.seq, name: input.name, bytes: 0, events: 0, failed: error.message, contributions: [], warnings: []});
+      }
+    });
+    running.add(task);
+    void task.finally(() => running.delete(task)).catch(() => {});
+    // Bound what is queued, not just what runs: stdin can hold millions of rows.
+    while (limit.pendingCount >= options.concurrency) await Promise.race(running);
+  }
+  await untilDoneOrAborted(Promise.all(running), signal);
+  if (signal?.aborted) throw new KpiError('KPI_INTERRUPTED', 'interrupted: nothing was written or committed');
 }
 
 /** Waits for `work`, or stops waiting as soon as `signal` aborts (work still running is abandoned). */

@@ -16,11 +16,9 @@ import {folderInputs, hubInputs, rowInputs, type ListedInputs} from '../library/
 import type {SessionInput} from '../types.js';
 import type {HubOptions, RetryInfo} from '../hub/config.js';
 import {createProgress, type Progress} from '../progress.js';
-import {prefiltered} from '../session/prefilter.js';
-import {dropPrewarmedWorkers, SessionPool} from '../workers/pool.js';
-import {workersWhenTheyPay} from '../workers/when-they-pay.js';
+import {dropPrewarmedWorkers} from '../workers/pool.js';
 import {ResultCache} from '../cache/result-cache.js';
-import {cachedReader, hubSource, localSource} from '../cache/cached-reader.js';
+import {hubSource, localSource} from '../cache/cached-reader.js';
 
 /** Where the CLI reads and writes; tests pass their own. */
 export interface CliIo {
@@ -164,29 +162,21 @@ async function executeLocked(options: RunOptions, {io, reporter, signal, showPro
   const progress = io.stderrIsTTY && !options.log.quiet && options.log.format === 'text' ? createProgress({write: io.stderrRaw}) : undefined;
   showProgress(progress);
   // Hub inputs wait on the network: let each worker download several at once.
-  // --strict must parse every file to see each malformed one: no prefilter (see session/prefilter.ts).
-  // With a cache every new file is parsed for all the hours it can reach (see cachedReader): no prefilter.
   const cache = given.cache ?? (options.cacheDir !== undefined ? new ResultCache({dir: options.cacheDir, schema: options.schema}) : undefined);
-  const prefilter = !strict && !cache;
-  const workers: {pool?: SessionPool} = {};
   const perWorker = input.kind === 'hub' ? Math.ceil(concurrency / threads) : 1;
-  const startPool = () => (workers.pool = new SessionPool({threads, perWorker, prefilter, onRetry, signal})).read;
   // Workers start at once for a run of many hours (bin/kpi-stream started them early, see
   // workersToStart), else only once the run has shown it has work for them.
   const workersAfterBytes = plan.kind !== 'hourly' || plan.indices.length >= MANY_HOURS ? 0 : undefined;
-  let reader = threads > 1 ? workersWhenTheyPay({startPool, prefilter, workersAfterBytes}) : prefilter ? prefiltered() : undefined;
   if (threads <= 1) dropPrewarmedWorkers();
-  const cached = cache && cachedReader({cache, read: reader, warn: w => reporter.warn(w)});
-  reader = cached?.read ?? reader;
   let result;
   try {
-    result = await runPipeline({plan, schema: options.schema, ...source, concurrency, reporter, progress, signal, reader, hub: {onRetry, signal}, audit});
-    if (cached) reporter.counts.filesFromCache = cached.stats.hits;
+    // --strict must parse every file to see each malformed one: no prefilter (see session/prefilter.ts).
+    const reading = {threads, perWorker, workersAfterBytes, prefilter: !strict, cache};
+    result = await runPipeline({plan, schema: options.schema, ...source, concurrency, reporter, progress, signal, ...reading, hub: {onRetry, signal}, audit});
     if (cache && source.listed) await cache.prune(source.listed.source, source.listed.folders, (code, file, message) => reporter.warn({code, file, message}));
   } finally {
     progress?.done();
     showProgress(undefined);
-    await workers.pool?.close();
     dropPrewarmedWorkers(); // those started early that no pool adopted
   }
   if (result.failed.length) {
