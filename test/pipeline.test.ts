@@ -1,4 +1,7 @@
+import {mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
 import {join} from 'node:path';
+import {ResultCache} from '../src/cache/result-cache.js';
 import {describe, expect, it} from 'vitest';
 import {KpiError} from '../src/errors.js';
 import {folderInputs} from '../src/library/inputs.js';
@@ -69,5 +72,38 @@ describe('runPipeline', () => {
     const started = Date.now();
     await expect(run(slow, {signal: controller.signal})).rejects.toMatchObject({code: 'KPI_INTERRUPTED'});
     expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});
+
+describe('runPipeline: the readers it builds', () => {
+  /** A run with the reader built from `extra` (no `reader` given), and its counters. */
+  async function built(extra: Partial<PipelineOptions>) {
+    const reporter = new Reporter({format: 'text', write: () => {}});
+    const result = await runPipeline({plan, ...(await folderInputs(DATASET, plan)), concurrency: 4, reporter, ...extra});
+    return {csv: combinedCsv(result.header, result.rows), counts: reporter.counts};
+  }
+
+  it('gives the same bytes in this thread, in workers started at once or later, prefiltered or not, and behind a cache', async () => {
+    const here = await built({});
+    expect(here.counts.filesRuledOut).toBe(0);
+    expect((await built({threads: 2, workersAfterBytes: 0})).csv).toBe(here.csv);
+    expect((await built({threads: 2, workersAfterBytes: 1 << 16})).csv).toBe(here.csv);
+    const prefiltered = await built({prefilter: true});
+    expect(prefiltered.csv).toBe(here.csv);
+    // The fixture's days hold files that reach no hour of the plan: the prefilter skips parsing them.
+    expect(prefiltered.counts.filesRuledOut).toBeGreaterThan(0);
+
+    const dir = mkdtempSync(join(tmpdir(), 'kpi-pipeline-cache-'));
+    try {
+      const cold = await built({cache: new ResultCache({dir, schema: 'v1'}), prefilter: true});
+      expect(cold.csv).toBe(here.csv);
+      // With a cache every file is parsed whole (for all its hours): nothing is ruled out.
+      expect(cold.counts).toMatchObject({filesFromCache: 0, filesRuledOut: 0});
+      const warm = await built({cache: new ResultCache({dir, schema: 'v1'}), threads: 2});
+      expect(warm.csv).toBe(here.csv);
+      expect(warm.counts.filesFromCache).toBe(warm.counts.filesListed);
+    } finally {
+      rmSync(dir, {recursive: true, force: true});
+    }
   });
 });
