@@ -14,9 +14,8 @@ import type {InputWarning, SessionInput, SessionResult} from '../types.js';
 
 /**
  * Files larger than this are parsed as a stream, in bounded memory, rather than whole (issue 4).
- * Decoding a row whole peaks at five to six times its size (a 50 MB session: 272 MB RSS), a
- * stream at about 100 MB whatever the size. On the benchmark week 4 MiB instead of 16 MiB gave
- * the same time and 219 MB peak RSS instead of 305 MB (one thread).
+ * Decoding a row whole peaks at several times its size, a stream at a bound whatever the size;
+ * why this threshold, with the figures: docs/performance.md.
  */
 export const STREAM_ABOVE = 4 << 20;
 

@@ -36,7 +36,7 @@ const QUEUED_AHEAD = 1;
 /**
  * A worker's young generation at most (V8's default is larger): sessions are parsed one at a
  * time and their garbage dies young, so a smaller nursery is collected as cheaply and keeps the
- * peak RSS of two workers under the 200 MB target (see leanHeaps in cli/main.ts).
+ * workers' peak RSS low (figures in docs/performance.md; see leanHeaps in cli/main.ts).
  */
 const WORKER_YOUNG_GENERATION_MB = 16;
 
