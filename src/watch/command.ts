@@ -161,7 +161,10 @@ async function parseWatchArgs(args: string[], io: CliIo, now: Date): Promise<Wat
   } catch (error) {
     const help = error instanceof KpiError && error.code === 'KPI_OPTION_INVALID' ? '\nRun kpi-stream watch --help for the options.' : '';
     const code = error instanceof KpiError ? error.code : 'KPI_OPTION_INVALID';
-    new Reporter({format: logFormatOf(args), write: io.stderr}).error(`kpi-stream watch: ${(error as Error).message}${help}`, {code});
+    const message = `kpi-stream watch: ${(error as Error).message}${help}`;
+    // Text keeps the hint on its own line (a log line would escape the line break); JSON puts it all in one object.
+    if (logFormatOf(args) === 'json') new Reporter({format: 'json', write: io.stderr}).error(message, {code});
+    else io.stderr(message);
     return exitCodeFor(error);
   }
 }

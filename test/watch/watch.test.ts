@@ -183,4 +183,12 @@ describe('kpi-stream watch', () => {
       expect(err, args.join(' ')).toMatch(/kpi-stream watch: .*\n?Run kpi-stream watch --help/);
     }
   });
+
+  it('stops at start-up without a token (KPI_CONFIG_MISSING, exit 1), as one JSON line with --log-format json', async () => {
+    const lines: string[] = [];
+    const io = {stdin: Readable.from([]), stdout: () => undefined, stderr: (l: string) => void lines.push(l), stderrRaw: () => undefined, stderrIsTTY: false, env: {HOME: '/nonexistent'}, now: () => new Date()};
+    expect(await watch(['--log-format', 'json'], io)).toBe(1);
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({level: 'error', code: 'KPI_CONFIG_MISSING', message: expect.stringContaining('no Hub token found')});
+  });
 });
