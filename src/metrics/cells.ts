@@ -4,6 +4,7 @@ import {KEY_ORDER, type PyDict, type PyValue} from '../py/value.js';
 import {pyFloatRepr, pyIntStr, pyRound} from '../py/format.js';
 import {pyJsonDumps, compareCodePoints} from '../py/json-dumps.js';
 import {trueDivide} from '../py/sum.js';
+import {pyListSort} from '../py/list-sort.js';
 
 export const int = (n: number | bigint): string => pyIntStr(n);
 export const float = (x: number): string => pyFloatRepr(x);
@@ -30,39 +31,14 @@ export function percentile(values: readonly number[], p: number): number {
 }
 
 /**
- * `sorted(values)` of floats. Without NaN any stable numeric sort agrees with Python. NaN compares
- * false with everything, so where it lands depends on the algorithm: CPython 3.12's list.sort runs
- * (count_run, then binary insertion) for fewer than 64 values, which is done here step for step.
+ * `sorted(values)` of floats. Without NaN any stable numeric sort agrees with Python; with NaN,
+ * which compares false with everything, only CPython's own algorithm puts it where Python does.
  */
 export function pySorted(values: readonly number[]): number[] {
   const out = [...values];
-  if (!out.some(Number.isNaN) || out.length >= 64) return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const n = out.length;
-  if (n < 2) return out;
-  let run = 2;
-  if (out[1]! < out[0]!) {
-    while (run < n && out[run]! < out[run - 1]!) run++;
-    reverse(out, 0, run);
-  } else {
-    while (run < n && !(out[run]! < out[run - 1]!)) run++;
-  }
-  for (let start = run; start < n; start++) {
-    const pivot = out[start]!;
-    let l = 0;
-    let r = start;
-    do {
-      const p = l + ((r - l) >> 1);
-      if (pivot < out[p]!) r = p;
-      else l = p + 1;
-    } while (l < r);
-    for (let p = start; p > l; p--) out[p] = out[p - 1]!;
-    out[l] = pivot;
-  }
+  if (out.some(Number.isNaN)) pyListSort(out);
+  else out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return out;
-}
-
-function reverse(a: number[], from: number, to: number): void {
-  for (let i = from, j = to - 1; i < j; i++, j--) [a[i], a[j]] = [a[j]!, a[i]!];
 }
 
 /**

@@ -7,6 +7,8 @@ import {pySorted} from '../../src/metrics/cells.js';
 import type {SessionFacts} from '../../src/metrics/define.js';
 import type {PyDict, PyValue} from '../../src/py/value.js';
 import {parseTimestamp} from '../../src/time/iso.js';
+import {REFERENCE_DIR, python, pythonMissing} from '../support/python.js';
+import {PY_CODECS, Rng, packDoubles} from '../py/generate.js';
 
 /** One event: its type, its data (absent: no `data` key), its timestamp. */
 type Ev = [type: string, data?: PyValue, at?: string];
@@ -163,16 +165,68 @@ describe('cost_per_session_mean', () => {
   });
 });
 
+/**
+ * Seeded buckets of 64 to 400 session costs, some NaN, with the p50 and p95 cells the upstream
+ * script's own `_percentile` gives for them (computed once, in one Python run). Most buckets are
+ * made of short rising or falling runs of costs: with runs of uneven length CPython 3.12 merges
+ * in another order than older timsorts (V8's included), which is where a NaN's place differs.
+ */
+let nanCostCases: Array<{costs: number[]; p50: string; p95: string}> | undefined;
+function nanCostBuckets(): NonNullable<typeof nanCostCases> {
+  if (nanCostCases) return nanCostCases;
+  const rng = new Rng(64);
+  const buckets = Array.from({length: 60}, (_, i) => {
+    const n = [64, 65, 66, 100, 128, 129, 257, 400][i] ?? rng.int(64, 400);
+    const nanShare = rng.pick([0.005, 0.02, 0.1]);
+    const step = rng.pick([0.01, -0.01, 0]);
+    const costs: number[] = [];
+    while (costs.length < n) {
+      const from = rng.pick([0, 0.5, 3, 700, Infinity, rng.next() * 10]);
+      for (let k = rng.int(1, 40); k > 0; k--) costs.push(rng.chance(nanShare) ? NaN : step === 0 ? rng.next() : from + k * step);
+    }
+    return costs.slice(0, n);
+  });
+  const cells = python<Array<[string, string]>>(
+    PY_CODECS +
+      `
+import logging
+logging.disable(logging.CRITICAL)
+sys.dont_write_bytecode = True
+sys.path.insert(0, ${JSON.stringify(REFERENCE_DIR)})
+import kpi_oracle
+upstream = kpi_oracle.load_reference(kpi_oracle.REFERENCES['upstream'])
+out = []
+for packed in json.load(sys.stdin):
+    # A session's cost as the script builds it: 0.0 plus its llm_call's cost_usd, then "or 0.0".
+    costs = [float((0.0 + c) or 0.0) for c in unpack_doubles(packed)]
+    out.append([repr(round(upstream._percentile(costs, p), 6)) for p in (0.5, 0.95)])
+print(json.dumps(out))`,
+    buckets.map(packDoubles),
+  );
+  return (nanCostCases = buckets.map((costs, i) => ({costs, p50: cells[i]![0], p95: cells[i]![1]})));
+}
+
+/** The sessions behind `costs`: one llm_call each, or none for a cost of 0. */
+const costSessions = (costs: number[]): Session[] => costs.map(c => (c === 0 ? events() : events(llm({cost_usd: c}))));
+
 describe('cost_per_session_p50', () => {
   it('takes the median session cost, sessions without llm_calls at 0.0', () => {
     expect(cellOf('cost_per_session_p50', [events(llm({cost_usd: 0.3})), events(llm({cost_usd: 0.1})), events(llm({cost_usd: 0.2}))])).toBe('0.2');
     expect(cellOf('cost_per_session_p50', [events(llm({cost_usd: 0.3})), events()])).toBe('0.15');
+  });
+  it.skipIf(pythonMissing)('gives the upstream script\'s cell when NaN costs are sorted among 64 or more sessions', () => {
+    const cases = nanCostBuckets();
+    expect(cases.map(({costs}) => cellOf('cost_per_session_p50', costSessions(costs)))).toEqual(cases.map(c => c.p50));
   });
 });
 
 describe('cost_per_session_p95', () => {
   it('interpolates linearly between closest ranks', () => {
     expect(cellOf('cost_per_session_p95', [events(llm({cost_usd: 0.1})), events(llm({cost_usd: 0.2})), events(llm({cost_usd: 0.3}))])).toBe('0.29');
+  });
+  it.skipIf(pythonMissing)('gives the upstream script\'s cell when NaN costs are sorted among 64 or more sessions', () => {
+    const cases = nanCostBuckets();
+    expect(cases.map(({costs}) => cellOf('cost_per_session_p95', costSessions(costs)))).toEqual(cases.map(c => c.p95));
   });
 });
 

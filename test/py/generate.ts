@@ -59,11 +59,23 @@ export function hexFloat(h: string): number {
   return view.getFloat64(0);
 }
 
+/** A whole list of doubles as one hex string of their little-endian bytes; Python reads it with `unpack_doubles`. */
+export function packDoubles(xs: readonly number[]): string {
+  return Buffer.from(Float64Array.from(xs).buffer).toString('hex');
+}
+
+/** Inverse of `packDoubles` (and of Python's `pack_doubles`). */
+export function unpackDoubles(hex: string): number[] {
+  return Array.from(new Float64Array(new Uint8Array(Buffer.from(hex, 'hex')).buffer));
+}
+
 /** Python helpers matching the encodings above; prepend to a snippet. */
 export const PY_CODECS = `
 import json, struct, sys
 def hex_to_float(h): return struct.unpack('>d', bytes.fromhex(h))[0]
 def float_to_hex(x): return struct.pack('>d', x).hex()
+def unpack_doubles(h): return list(struct.unpack('<%dd' % (len(h) // 16), bytes.fromhex(h)))
+def pack_doubles(xs): return struct.pack('<%dd' % len(xs), *xs).hex()
 def cps_to_str(cps): return ''.join(map(chr, cps))
 def str_to_cps(s): return [ord(c) for c in s]
 `;
