@@ -1,5 +1,5 @@
 import {spawnSync} from 'node:child_process';
-import {existsSync, readFileSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
 import {describe, expect, it} from 'vitest';
@@ -72,6 +72,12 @@ describe('acquireLock', () => {
 
   it('raises KPI_OUTPUT_FAILED, naming the lock, when it cannot be created', async () => {
     const path = join(scratch, 'no-such-folder', 'run.lock');
+    await expect(acquireLock(path, 'the out dir')).rejects.toMatchObject({code: 'KPI_OUTPUT_FAILED', message: expect.stringContaining(`cannot create the lock ${path} for the out dir`)});
+  });
+
+  it('raises KPI_OUTPUT_FAILED, naming the lock, when a folder is in its place', async () => {
+    const path = lockPath();
+    mkdirSync(path);
     await expect(acquireLock(path, 'the out dir')).rejects.toMatchObject({code: 'KPI_OUTPUT_FAILED', message: expect.stringContaining(`cannot create the lock ${path} for the out dir`)});
   });
 });
