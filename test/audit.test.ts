@@ -7,7 +7,7 @@ import {scratchDir} from './support/scratch-dir.js';
 
 const scratch = scratchDir('audit');
 
-const result = (extra: Partial<SessionResult & {cached: boolean}> = {}): SessionResult => ({
+const result = (extra: Partial<SessionResult> = {}): SessionResult => ({
   seq: 0, name: 'sessions/2026-04-21/ab.jsonl', bytes: 5120, events: 3, contributions: [], warnings: [], ...extra,
 });
 

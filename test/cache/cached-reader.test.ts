@@ -109,7 +109,8 @@ describe('cachedReader', () => {
     const next = await readFor(reader, planHour('2026-04-21T06'));
     expect(fake.calls).toHaveLength(1);
     expect(reader.stats.hits).toBe(1);
-    expect(next).toMatchObject({bytes: 0, events: 1, contributions: [{bucket: 0, states: ['frame 30']}]});
+    // The audit trail calls it `cached`.
+    expect(next).toMatchObject({bytes: 0, events: 1, contributions: [{bucket: 0, states: ['frame 30']}], cached: true});
     const range = await readFor(reader, planRange('2026-04-21T04', '2026-04-21T07'));
     expect(range.contributions).toEqual([{bucket: 1, states: ['frame 29']}, {bucket: 2, states: ['frame 30']}]);
   });
