@@ -5,7 +5,7 @@ import type {InputWarning, SessionResult} from './types.js';
 
 /**
  * What became of one input. `cached` is for inputs answered from a cache (`--cache-dir`) without
- * being read again: a source that knows it sets `SessionResult.cached`, see {@link inputStatus}.
+ * being read again: the cached reader sets `SessionResult.cached`, see {@link inputStatus}.
  */
 export type InputStatus = 'read' | 'skipped' | 'ruled-out' | 'failed' | 'cached';
 
@@ -35,7 +35,7 @@ export interface BucketRecord {
 }
 
 /** The status of an input, from its result. */
-export function inputStatus(result: SessionResult & {cached?: boolean}): {status: InputStatus; reason?: string} {
+export function inputStatus(result: SessionResult): {status: InputStatus; reason?: string} {
   if (result.failed !== undefined) return {status: 'failed', reason: result.failed};
   if (result.skipped !== undefined) return {status: 'skipped', reason: result.skipped};
   if (result.ruledOut) return {status: 'ruled-out', reason: 'no timestamp in the requested hours (hour prefilter); not parsed'};

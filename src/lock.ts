@@ -52,7 +52,10 @@ export async function acquireLock(path: string, what: string): Promise<RunLock> 
     if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
       throw new KpiError('KPI_LOCKED', `another kpi-stream run (pid ${pid}, since ${since || 'unknown'}) is writing ${what}; this run stops without reading or writing anything. If no such run exists, remove ${path}`, {lock: path, pid});
     }
-    await rm(path, {force: true}); // its run is gone: take it over
+    // Its run is gone: take it over (a folder in its place cannot be, and stops the run as a failed create).
+    await rm(path, {force: true}).catch((error: Error) => {
+      throw new KpiError('KPI_OUTPUT_FAILED', `cannot create the lock ${path} for ${what}: ${error.message}`);
+    });
   }
   throw new KpiError('KPI_LOCKED', `cannot take the lock ${path} for ${what}: another run keeps taking it`, {lock: path});
 }

@@ -68,6 +68,8 @@ export interface SessionResult {
   failed?: string;
   /** The hour prefilter showed it cannot reach a requested hour: read, not parsed. */
   ruledOut?: boolean;
+  /** Answered from the cache (`--cache-dir`) without being read again. */
+  cached?: boolean;
   contributions: SessionContribution[];
   warnings: InputWarning[];
 }

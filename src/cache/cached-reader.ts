@@ -56,7 +56,7 @@ export function cachedReader(options: CachedReaderOptions): {read: SessionReader
       if (kept !== undefined) {
         if (isStoredResult(kept)) {
           stats.hits++;
-          return select(kept, input, frame.shift, readOptions.allowed, 0);
+          return {...select(kept, input, frame.shift, readOptions.allowed, 0), cached: true};
         }
         warn('cache_entry_invalid', input.name, `cache entry for ${input.name} does not hold a session result; rebuilt`);
       }

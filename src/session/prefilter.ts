@@ -1,6 +1,5 @@
-import {join} from 'node:path';
 import {readSession, STREAM_ABOVE, type SessionReader} from './read.js';
-import {LocalFile} from '../sources/local-file.js';
+import {LocalFile} from '../sources/local-files.js';
 import {ScratchBuffers} from '../sources/scratch.js';
 import {hourPrefilter} from './may-reach.js';
 import type {SessionInput, SessionResult} from '../types.js';
@@ -27,7 +26,7 @@ export function prefiltered(read: SessionReader = readSession): SessionReader {
     if (ref.kind === 'bytes') return mayReach(ref.bytes) ? read(input, options) : nothing(input, ref.bytes.byteLength);
     if (ref.kind !== 'local') return read(input, options);
     const streamAbove = options.streamAbove ?? STREAM_ABOVE;
-    const file = new LocalFile(join(ref.dir, ...ref.path.split('/')), ref.path);
+    const file = new LocalFile(ref);
     let buffer: Buffer | undefined;
     try {
       if (file.size > streamAbove) {
