@@ -1,6 +1,6 @@
 import {createHash} from 'node:crypto';
 import {mkdir, readdir, readFile, rename, rm, stat, writeFile} from 'node:fs/promises';
-import {join} from 'node:path';
+import {dirname, join} from 'node:path';
 import {previousDay} from '../buckets.js';
 import {decodeEntry, encodeEntry, ENTRY_FORMAT, type EntryKey} from './entry-file.js';
 
@@ -93,7 +93,8 @@ export class ResultCache {
   /**
    * Removes what no run needs any more: entries of files no longer listed in the folders a run
    * listed, and every folder older than the day before the oldest folder it listed (an hour of day
-   * D reads D-1; the day before that is kept for the run that may still be finishing it).
+   * D reads D-1; the day before that is kept for the run that may still be finishing it), and the
+   * folders of older entry formats, which no later version reads (newer ones are another version's).
    */
   async prune(source: string, listed: ReadonlyMap<string, readonly string[]>, warn: CacheWarn): Promise<void> {
     if (listed.size === 0) return;
@@ -108,6 +109,7 @@ export class ResultCache {
       }
     }
     if (!this.root) return;
+    await this.pruneOlderFormats(warn);
     const sourceDir = join(this.root, sourceId);
     try {
       for (const folder of await readdir(sourceDir).catch(() => [] as string[])) {
@@ -129,6 +131,15 @@ export class ResultCache {
       }
     } catch (error) {
       warn('cache_prune_failed', sourceDir, `cannot prune the cache (${(error as Error).message})`);
+    }
+  }
+
+  private async pruneOlderFormats(warn: CacheWarn): Promise<void> {
+    const top = dirname(this.root!);
+    for (const name of await readdir(top).catch(() => [] as string[])) {
+      const format = /^v(\d+)$/.exec(name);
+      if (!format || Number(format[1]) >= ENTRY_FORMAT) continue;
+      await rm(join(top, name), {recursive: true, force: true}).catch(error => warn('cache_prune_failed', join(top, name), `cannot remove entries of an older cache format (${(error as Error).message})`));
     }
   }
 

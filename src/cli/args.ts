@@ -54,7 +54,7 @@ export const OPTIONS = {
   timeout: {group: 'Hub:', default: DEFAULT_TIMEOUT_S, describe: 'Seconds after the start past which no Hub request is retried (a 429 can ask for minutes): an hourly job never runs into the next'},
   concurrency: {default: DEFAULT_CONCURRENCY, describe: 'Session files read at once'},
   threads: {describe: 'Worker threads that parse sessions; 1 parses on the main thread [default: the number of cores]'},
-  strict: {type: 'boolean', describe: 'Exit 2 when any file is skipped as invalid'},
+  strict: {type: 'boolean', describe: 'Parse every file and exit 2 when any is skipped as invalid (the CSVs are still written, without it)'},
   quiet: {type: 'boolean', alias: 'q', describe: 'Only errors and the summary'},
   verbose: {type: 'boolean', alias: 'v', describe: 'Per-file lines, every warning, stacks on errors'},
   'log-format': {choices: ['text', 'json'] as const, default: 'text' as const, describe: 'Log lines and the summary as text or one JSON object per line'},

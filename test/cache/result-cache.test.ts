@@ -151,6 +151,19 @@ describe('ResultCache', () => {
       expect(await left(cache)).toEqual(['y', 'a', 'c', 'z']);
     });
 
+    it('removes the folders of older entry formats, and keeps newer ones and anything else in the folder', async () => {
+      const dir = cacheDir();
+      const cache = await filled({dir});
+      const older = join(dir, `v${ENTRY_FORMAT - 1}`, 'some-source', '2026-04-20');
+      const newer = join(dir, `v${ENTRY_FORMAT + 1}`);
+      const other = join(dir, 'notes');
+      for (const folder of [older, newer, other]) mkdirSync(folder, {recursive: true});
+      writeFileSync(join(older, 'x.h0.v1.entry'), 'old');
+      await cache.prune(A, listed, warnings().warn);
+      expect(readdirSync(dir).sort()).toEqual(['notes', `v${ENTRY_FORMAT}`, `v${ENTRY_FORMAT + 1}`]);
+      expect(await left(new ResultCache({dir, schema: 'v1'}))).toEqual(['y', 'a', 'c', 'z']);
+    });
+
     it('removes nothing after a run that listed no folder', async () => {
       const dir = cacheDir();
       const cache = await filled({dir});
