@@ -36,3 +36,31 @@ describe('workersToStart', () => {
     expect(workersToStart(['report', ...week], 4)).toBe(0);
   });
 });
+
+describe('workersToStart (the workers bin/kpi-stream starts before the CLI loads)', () => {
+  const week = ['--from', '2026-04-20T00', '--to', '2026-04-27T00'];
+  it.each([
+    [week, 2, 2],
+    [week, 64, 8],
+    [[...week, '--concurrency', '32'], 64, 32],
+    [[...week, '--threads', '1'], 8, 0],
+    [[...week, '--threads=3', '--concurrency=2'], 8, 2],
+    [[...week, '--threads', '16'], 2, 8],
+    [['--daily-backfill', '2026-04-24'], 2, 2],
+    [['--stdin'], 2, 2],
+    [['--hours', '24'], 2, 2],
+    [['--hours=48'], 2, 2],
+    // A few hours: the workers start later, only if the parsing grows (workersWhenTheyPay).
+    [[], 2, 0],
+    [['--datetime', '2026-04-24T14'], 8, 0],
+    [['--hours', '3'], 8, 0],
+    [[...week, '--help'], 8, 0],
+    [[...week, '--version'], 8, 0],
+    [week, 1, 0],
+    [[...week, '--cache-dir', '/var/cache/kpi'], 8, 0],
+    [[...week, '--cache-dir=/var/cache/kpi'], 8, 0],
+    [['report', '--kpi-dir', 'out', '--html', 'r.html', '--concurrency', '4'], 8, 0],
+  ])('%j on %i cores: %i', (argv, cores, expected) => {
+    expect(workersToStart(argv, cores)).toBe(expected);
+  });
+});
