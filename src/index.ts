@@ -47,6 +47,6 @@ export {commitToHub} from './library/sinks.js';
 export {normalizeHubOptions, resolveHubUrl, resolveToken, type HubConnection, type HubHooks, type HubOptions, type HubSettings, type RetryInfo} from './hub/config.js';
 
 // Warnings, counters and errors.
-export {Reporter, type LogFormat, type ReporterOptions, type RunCounts} from './report.js';
+export {Reporter, type LogFormat, type ReporterOptions, type RunCounts} from './reporter.js';
 export {KpiError, type KpiErrorCode} from './errors.js';
 export type {Bucket, InputRef, InputWarning, OutputFile, SessionContribution, SessionInput, SessionResult} from './types.js';

@@ -4,7 +4,7 @@ import {bucketAt, type BucketPlan} from './buckets.js';
 import {KpiError} from './errors.js';
 import {inCanonicalOrder, KeyedAccumulator, type BucketTotals} from './metrics/accumulator.js';
 import type {Progress} from './progress.js';
-import type {Reporter} from './report.js';
+import type {Reporter} from './reporter.js';
 import {readSession} from './session/read.js';
 import {prefiltered} from './session/prefilter.js';
 import {SessionPool} from './workers/pool.js';

@@ -7,7 +7,7 @@ import {KpiError} from '../src/errors.js';
 import {folderInputs} from '../src/library/inputs.js';
 import {planRange} from '../src/library/plan.js';
 import {combinedCsv, runPipeline, type PipelineOptions} from '../src/pipeline.js';
-import {Reporter} from '../src/report.js';
+import {Reporter} from '../src/reporter.js';
 import {readSession, type SessionReader} from '../src/session/read.js';
 import {REPO} from './support/python.js';
 

@@ -8,7 +8,7 @@ import {bucketAt, planBuckets, type BucketPlan} from '../buckets.js';
 import {EXIT, exitCodeFor, KpiError} from '../errors.js';
 import type {OutputFile} from '../types.js';
 import {combinedCsv, outputFiles, runPipeline, type BucketRow} from '../pipeline.js';
-import {plural, Reporter} from '../report.js';
+import {plural, Reporter} from '../reporter.js';
 import {makeDirs, writeLocalFiles} from '../sinks/local-dir.js';
 import {AuditTrail} from '../audit.js';
 import {acquireLock, outDirLockPath, targetLockPath, type RunLock} from '../lock.js';

@@ -6,7 +6,7 @@ import type {CliIo} from '../cli/run.js';
 import {EXIT, exitCodeFor, KpiError} from '../errors.js';
 import {DEFAULT_RETRIES, findToken, normalizeHubOptions, type RetryInfo} from '../hub/config.js';
 import {wholeNumber} from '../options.js';
-import {Reporter} from '../report.js';
+import {Reporter} from '../reporter.js';
 import {KpiFileError, parseKpiFile, type KpiPlace, type KpiRow} from './kpi-files.js';
 import {renderHtmlPage} from './html-page.js';
 import {readLocalKpis, type KpiSourceOptions} from './local-kpis.js';

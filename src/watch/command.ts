@@ -6,7 +6,7 @@ import type {BucketPlan} from '../buckets.js';
 import {ResultCache} from '../cache/result-cache.js';
 import {EXIT, exitCodeFor, KpiError} from '../errors.js';
 import {wholeNumber} from '../options.js';
-import {Reporter, type RunCounts} from '../report.js';
+import {Reporter, type RunCounts} from '../reporter.js';
 import {serveStatus, parseListen} from './http.js';
 import {HourlyScheduler, systemClock, type Clock, type RollupOutcome, type RollupReport} from './scheduler.js';
 import {hourLabel, WatchStatus} from './status.js';

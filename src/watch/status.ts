@@ -1,5 +1,5 @@
 import {Counter, Gauge, Histogram, Registry, collectDefaultMetrics} from 'prom-client';
-import type {RunCounts} from '../report.js';
+import type {RunCounts} from '../reporter.js';
 import {HOUR_MS, type Clock, type HourlyScheduler, type RollupReport} from './scheduler.js';
 
 /** How late a tick may be before the watcher is unhealthy (the event loop stalled, or the host slept). */

@@ -4,7 +4,7 @@ import {describe, expect, it} from 'vitest';
 import {folderInputs, hubInputs, rowInputs, type PipelineInputs} from '../../src/library/inputs.js';
 import {planHour, planRange, planTouchedHours} from '../../src/library/plan.js';
 import {combinedCsv, runPipeline} from '../../src/pipeline.js';
-import {Reporter} from '../../src/report.js';
+import {Reporter} from '../../src/reporter.js';
 import {listLocalFiles} from '../../src/sources/local-files.js';
 import type {SessionInput} from '../../src/types.js';
 import {hubOptions, TOKEN} from '../hub/setup.js';

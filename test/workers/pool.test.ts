@@ -6,7 +6,7 @@ import {hourStart, type BucketPlan} from '../../src/buckets.js';
 import {generateCorpus, type CorpusInfo} from '../../tools/corpus/corpus.js';
 import {KpiError} from '../../src/errors.js';
 import {runPipeline} from '../../src/pipeline.js';
-import {Reporter} from '../../src/report.js';
+import {Reporter} from '../../src/reporter.js';
 import {readSession} from '../../src/session/read.js';
 import {parseIsoDateTime} from '../../src/time/iso.js';
 import type {SessionInput} from '../../src/types.js';

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {oneLine, Reporter, type ReporterOptions} from '../src/report.js';
+import {oneLine, Reporter, type ReporterOptions} from '../src/reporter.js';
 
 function reporter(options: Partial<ReporterOptions> = {}) {
   const lines: string[] = [];
