@@ -13,8 +13,11 @@ import {parseTimestamp} from '../time/iso.js';
  * and dated within a day of an hour's UTC date, so any `"YYYY` that cannot be one is passed over,
  * and any other, or an escape that could hide one, answers true. The full argument is in
  * docs/design.md ("The hour prefilter").
+ *
+ * The answer is for a whole file, or for a piece of one with `candidatesBefore`: candidates that
+ * start at or after it are left to the next piece, which holds them from their opening quote.
  */
-export function hourPrefilter(plan: BucketPlan, allowed: ReadonlySet<number> | null): ((bytes: Uint8Array) => boolean) | null {
+export function hourPrefilter(plan: BucketPlan, allowed: ReadonlySet<number> | null): ((bytes: Uint8Array, candidatesBefore?: number) => boolean) | null {
   if (plan.kind !== 'hourly' || allowed === null) return null;
   if (allowed.size === 0) return () => false;
   const {base} = hourlyFrame(plan);
@@ -37,10 +40,10 @@ export function hourPrefilter(plan: BucketPlan, allowed: ReadonlySet<number> | n
     const time = parseTimestamp(text);
     return time !== null && allowed.has(hourIndex(time, base));
   };
-  return bytes => {
+  return (bytes, candidatesBefore = bytes.byteLength) => {
     const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     for (const token of tokens) {
-      for (let at = buf.indexOf(token); at >= 0; at = buf.indexOf(token, at + 1)) {
+      for (let at = buf.indexOf(token); at >= 0 && at < candidatesBefore; at = buf.indexOf(token, at + 1)) {
         // In a backfill the first timestamp usually answers, after a few bytes.
         if (candidateMayReach(buf, at, dates, reaches)) return true;
       }

@@ -52,22 +52,25 @@ const KEEP_BUFFERS = 4;
 /** Bytes a streamed file is prefiltered by at once. */
 const PIECE_BYTES = 1 << 20;
 /**
- * Bytes each piece repeats from the end of the one before, so that every candidate's opening
- * `"YYYY` (and each escape hidesCandidates looks for) lies whole in some piece.
+ * Bytes each piece repeats from the end of the one before: a timestamp string that starts in them
+ * (and each escape hidesCandidates looks for) lies whole in the next piece.
  */
-const OVERLAP = 64;
+const OVERLAP = 256;
 
 /**
  * hourPrefilter's answer for the whole file, from overlapping pieces: true as soon as a piece may
- * reach. Sound because a piece answers "no" for a candidate only on text it holds whole (its date,
- * or its string up to the closing quote); a candidate cut short by a piece's edge answers "yes",
- * and it is whole in the next piece.
+ * reach. Each piece but the last leaves the candidates that start in its last OVERLAP bytes to the
+ * next piece, which starts OVERLAP bytes before its end: every candidate is judged in one piece
+ * from its opening quote. A timestamp is far shorter than OVERLAP, so one cut by an edge (which
+ * could only answer "maybe", a parse for nothing) is judged whole in the next piece; a candidate
+ * still cut answers "yes", never a wrong "no".
  */
-function anyPieceMayReach(file: LocalFile, buffer: Buffer, mayReach: (bytes: Uint8Array) => boolean): boolean {
+function anyPieceMayReach(file: LocalFile, buffer: Buffer, mayReach: (bytes: Uint8Array, candidatesBefore?: number) => boolean): boolean {
   for (let start = 0; ; start += buffer.length - OVERLAP) {
     const got = file.readAt(buffer, start);
-    if (got > 0 && mayReach(buffer.subarray(0, got))) return true;
-    if (got < buffer.length) return false; // the end of the file
+    const last = got < buffer.length;
+    if (got > 0 && mayReach(buffer.subarray(0, got), last ? got : got - OVERLAP)) return true;
+    if (last) return false; // the end of the file
   }
 }
 

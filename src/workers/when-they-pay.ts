@@ -20,21 +20,24 @@ export interface WorkersWhenTheyPayOptions {
 export const WORKERS_AFTER_BYTES = 32 << 20;
 
 /**
- * A SessionReader that parses in this thread (prefiltered) until the files that needed parsing
- * add up to `workersAfterBytes`, then hands every later input to the pool, whose workers
- * prefilter their own. Results do not depend on where an input was read: the pipeline folds
- * them in canonical order.
+ * A SessionReader that parses in this thread until the files that needed parsing add up to
+ * `workersAfterBytes`; after that, the pool parses. The prefilter stays in this thread, in front
+ * of both: in an hourly run most files reach no requested hour, and the pool starts only when a
+ * file that needs parsing comes, not for the files the prefilter rules out (a pool started for
+ * nothing costs more than the hour's parsing). Results do not depend on where an input was read:
+ * the pipeline folds them in canonical order.
  */
 export function workersWhenTheyPay({startPool, prefilter, workersAfterBytes = WORKERS_AFTER_BYTES}: WorkersWhenTheyPayOptions): SessionReader {
+  // A bound of 0: the run knew up front that it has work for them (see run.ts); the workers
+  // read and prefilter their own inputs.
+  if (workersAfterBytes <= 0) return startPool();
   let parsedBytes = 0;
-  // A bound of 0: the run knew up front that it has work for them (see run.ts).
-  let pooled: SessionReader | undefined = workersAfterBytes <= 0 ? startPool() : undefined;
-  const parseHere: SessionReader = async (input, options) => {
+  let pooled: SessionReader | undefined;
+  const parse: SessionReader = async (input, options) => {
+    if (parsedBytes >= workersAfterBytes) return (pooled ??= startPool())(input, options);
     const result = await readSession(input, options);
     parsedBytes += result.bytes;
-    if (!pooled && parsedBytes >= workersAfterBytes) pooled = startPool();
     return result;
   };
-  const here = prefilter ? prefiltered(parseHere) : parseHere;
-  return (input, options) => (pooled ?? here)(input, options);
+  return prefilter ? prefiltered(parse) : parse;
 }

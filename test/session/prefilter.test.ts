@@ -48,15 +48,15 @@ describe('prefiltered', () => {
     expect(await read(input, daily)).toEqual(await readSession(input, daily));
   });
 
-  it('prefilters a file it would stream piece by piece, a timestamp across two pieces included', async () => {
+  it('prefilters a file it would stream piece by piece, judging a timestamp across two pieces whole', async () => {
     // Pieces are 1 MiB: place the one in-hour timestamp so that it straddles the first boundary.
-    const big = (name: string, timestamp: string): SessionInput => {
+    const big = (name: string, timestamp: string, before = 2): SessionInput => {
       const path = `sessions/2026-04-25/${name}`;
       const event = (t: string, pad: number) => ({timestamp: t, event_type: 'tool_output', data: {output: 'x'.repeat(pad), success: true}});
       const text = (pad: number) => JSON.stringify({session_id: name, events: JSON.stringify([event('2026-04-25T09:00:00', pad), event(timestamp, 1 << 20)])});
-      // Padding maps one to one into the file: move the timestamp to 2 bytes before the boundary.
-      const pad = 1000 + (1 << 20) - 2 - text(1000).indexOf(timestamp);
-      expect(text(pad).indexOf(timestamp)).toBe((1 << 20) - 2);
+      // Padding maps one to one into the file: move the timestamp to `before` bytes before the boundary.
+      const pad = 1000 + (1 << 20) - before - text(1000).indexOf(timestamp);
+      expect(text(pad).indexOf(timestamp)).toBe((1 << 20) - before);
       writeFileSync(join(dir, path), text(pad));
       return {seq: 0, name: path, folder: '2026-04-25', ref: {kind: 'local', dir, path}};
     };
@@ -66,7 +66,14 @@ describe('prefiltered', () => {
     expect(await read(reaching, streamed)).toEqual(await readSession(reaching, streamed));
     const other = big('big-other-hour.jsonl', '2026-04-25T09:30:00');
     const result = await read(other, streamed);
-    expect(result).toMatchObject({contributions: [], events: 0});
+    expect(result).toMatchObject({contributions: [], events: 0, ruledOut: true});
     expect(result.bytes).toBeGreaterThan(2 << 20);
+    // Its opening `"YYYY` whole in the first piece, its date and closing quote not: judged whole in
+    // the second piece, so ruled out rather than parsed for nothing.
+    const cut = big('big-other-hour-cut.jsonl', '2026-04-25T09:30:00', 8);
+    expect(await read(cut, streamed)).toMatchObject({contributions: [], events: 0, ruledOut: true});
+    const cutReaching = big('big-in-hour-cut.jsonl', '2026-04-25T14:30:00', 8);
+    expect(await read(cutReaching, streamed)).toEqual(await readSession(cutReaching, streamed));
+    expect((await read(cutReaching, streamed)).contributions).toHaveLength(1);
   });
 });

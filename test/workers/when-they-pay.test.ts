@@ -53,7 +53,7 @@ describe('workersWhenTheyPay', () => {
     expect(results.map(r => r.contributions)).toEqual((await readAll(readSession, plan)).map(r => r.contributions));
   });
 
-  it('starts the pool once, when the bytes parsed reach the bound, and hands it every later input', async () => {
+  it('starts the pool once, at the first input after the bytes parsed reach the bound, and hands it every later input', async () => {
     const pool = fakePool();
     const plan = hours(`${corpus.days[0]}T00`, 48);
     const all = inputs();
@@ -71,8 +71,28 @@ describe('workersWhenTheyPay', () => {
     const results = await readAll(workersWhenTheyPay({startPool: pool.startPool, prefilter: true, workersAfterBytes: 1}), plan);
     expect(pool.started()).toBe(0);
     expect(results.every(r => r.contributions.length === 0 && r.bytes > 0)).toBe(true);
-    // Without the prefilter the first file parsed starts it.
+    // Without the prefilter the first file parsed reaches the bound: the pool parses the second.
     await readAll(workersWhenTheyPay({startPool: pool.startPool, prefilter: false, workersAfterBytes: 1}), plan);
+    expect(pool.started()).toBe(1);
+    expect(pool.handed).toEqual(inputs().slice(1).map(i => i.name));
+  });
+
+  it('starts no pool when the bound is reached but only files the prefilter rules out come after', async () => {
+    const pool = fakePool();
+    const plan = hours(`${corpus.days[1]}T14`, 1);
+    const reader = workersWhenTheyPay({startPool: pool.startPool, prefilter: true, workersAfterBytes: 1});
+    const all = inputs();
+    // A file that reaches the hour is parsed here and reaches the bound...
+    const passes = (await readAll(readSession, plan)).findIndex(r => r.contributions.length > 0);
+    expect(passes).toBeGreaterThanOrEqual(0);
+    expect((await reader(all[passes]!, {plan, allowed: new Set([0])})).contributions.length).toBeGreaterThan(0);
+    expect(pool.started()).toBe(0);
+    // ...then a file that cannot reach it: ruled out here, no pool.
+    const later = hours('2030-01-01T00', 1);
+    await reader(all.at(-1)!, {plan: later, allowed: new Set([0])});
+    expect(pool.started()).toBe(0);
+    // The next file that needs parsing starts it.
+    await reader(all[passes]!, {plan, allowed: new Set([0])});
     expect(pool.started()).toBe(1);
   });
 });
