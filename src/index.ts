@@ -44,7 +44,7 @@ export {combinedCsv, outputFiles, runPipeline, type BucketRow, type PipelineOpti
 export {toCsv} from './sinks/csv.js';
 export {writeLocalFiles} from './sinks/local-dir.js';
 export {commitToHub} from './library/sinks.js';
-export {normalizeHubOptions, resolveHubUrl, resolveToken, type HubConnection, type HubHooks, type HubOptions, type HubSettings, type RetryInfo} from './hub/config.js';
+export {hubOptionsWithToken, normalizeHubOptions, resolveHubUrl, resolveToken, type HubConnection, type HubHooks, type HubOptions, type HubSettings, type RetryInfo} from './hub/config.js';
 
 // Warnings, counters and errors.
 export {Reporter, type LogFormat, type ReporterOptions, type RunCounts} from './reporter.js';

@@ -1,7 +1,7 @@
 import {availableParallelism} from 'node:os';
 import {planBuckets, type BucketPlan} from '../buckets.js';
 import {KpiError} from '../errors.js';
-import {DEFAULT_RETRIES, findToken, normalizeHubOptions, type HubConnection} from '../hub/config.js';
+import {DEFAULT_RETRIES, hubOptionsWithToken, type HubConnection} from '../hub/config.js';
 import {DEFAULT_SCHEMA, SCHEMA_NAMES, type SchemaName} from '../metrics/catalog.js';
 import {optionError, wholeNumber} from '../options.js';
 import {DEFAULT_TIMEOUT_S, type CliArgs} from './args.js';
@@ -99,7 +99,7 @@ export async function normalizeOptions(flags: CliArgs, {env, now}: OptionsContex
   const retries = wholeNumber('--retries', flags.retries ?? DEFAULT_RETRIES, 0);
   const target = flags.target ?? (input.kind === 'hub' ? DEFAULT_TARGET : undefined);
   // The deadline runs from the real start, whatever clock `now` pins the hours to.
-  const hub = input.kind === 'hub' || target !== undefined ? await hubFor(flags, env, retries, Date.now() + timeoutS * 1000) : undefined;
+  const hub = input.kind === 'hub' || target !== undefined ? await hubOptionsWithToken({hubUrl: flags.hubUrl, tokenFile: flags.tokenFile, retries, retryUntil: Date.now() + timeoutS * 1000}, env) : undefined;
   return Object.freeze({
     input: Object.freeze(input),
     plan,
@@ -121,10 +121,4 @@ export async function normalizeOptions(flags: CliArgs, {env, now}: OptionsContex
 /** The same run for other hours: what `kpi-stream watch` does each tick with one set of flags. */
 export function withPlan(options: RunOptions, plan: BucketPlan): RunOptions {
   return Object.freeze({...options, plan});
-}
-
-/** The Hub settings: the URL, retries and backoff checked, the token found. Retries stop at `retryUntil`. */
-async function hubFor(flags: CliArgs, env: NodeJS.ProcessEnv, retries: number, retryUntil: number): Promise<HubConnection> {
-  const {token, from} = await findToken(env, flags.tokenFile);
-  return normalizeHubOptions({hubUrl: flags.hubUrl, token, tokenFrom: from, retries, retryUntil}, env);
 }

@@ -4,7 +4,7 @@ import {logFormatOf, OPTIONS, parseFlags, type NumberFlag} from '../cli/args.js'
 import {DEFAULT_CONCURRENCY} from '../cli/early.js';
 import type {CliIo} from '../cli/run.js';
 import {EXIT, exitCodeFor, KpiError} from '../errors.js';
-import {DEFAULT_RETRIES, findToken, normalizeHubOptions, type RetryInfo} from '../hub/config.js';
+import {DEFAULT_RETRIES, hubOptionsWithToken, type RetryInfo} from '../hub/config.js';
 import {wholeNumber} from '../options.js';
 import {Reporter} from '../reporter.js';
 import {KpiFileError, parseKpiFile, type KpiPlace, type KpiRow} from './kpi-files.js';
@@ -133,8 +133,7 @@ async function report(argv: ReportArgs, io: CliIo, reporter: Reporter, signal?: 
   let files;
   if (argv.target !== undefined) {
     const onRetry = (info: RetryInfo) => reporter.info(`retrying ${info.url} (${info.reason ?? `HTTP ${info.status}`}): attempt ${info.attempt}`, {code: 'hub_retry', ...info});
-    const {token, from: tokenFrom} = await findToken(io.env, argv.tokenFile);
-    const hub = {...normalizeHubOptions({hubUrl: argv.hubUrl, token, tokenFrom, retries, signal, onRetry}, io.env), concurrency};
+    const hub = {...(await hubOptionsWithToken({hubUrl: argv.hubUrl, tokenFile: argv.tokenFile, retries, signal, onRetry}, io.env)), concurrency};
     const {readHubKpis} = await import('./hub-kpis.js'); // the Hub client loads only when used
     files = await readHubKpis(argv.target, hub, options);
     source = `dataset ${argv.target}`;

@@ -104,6 +104,13 @@ export function normalizeHubOptions(settings: HubSettings, env: NodeJS.ProcessEn
   return Object.freeze({...hooks, ...connection}) as HubOptions;
 }
 
+/** {@link normalizeHubOptions}, with the token found as {@link resolveToken} finds it (`tokenFile`, the variables, the login's file). */
+export async function hubOptionsWithToken(settings: Omit<HubSettings, 'token' | 'tokenFrom'> & {tokenFile?: string}, env: NodeJS.ProcessEnv = process.env): Promise<HubOptions> {
+  const {tokenFile, ...rest} = settings;
+  const {token, from} = await findToken(env, tokenFile);
+  return normalizeHubOptions({...rest, token, tokenFrom: from}, env);
+}
+
 /** The connection alone, for a ref that crosses to a worker thread (hooks do not). */
 export function hubConnection({hubUrl, token, retries, retryBaseMs, retryUntil}: HubConnection): HubConnection {
   return Object.freeze({hubUrl, token, retries, retryBaseMs, ...(retryUntil !== undefined && {retryUntil})}) as HubConnection;
